@@ -3,6 +3,7 @@ package io.opsplane.api.execution;
 import io.opsplane.api.apikey.Actor;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,11 @@ public final class ExecutionViewReducer {
      *
      * @param current  the view so far; {@code null} before the first event
      * @param event    an execution event payload; other payloads leave the view unchanged
-     * @param at       the event's timestamp
+     * @param timestamp the event's timestamp; views keep millisecond precision, as the stores do
      * @param position the event's global position
      */
-    public static ExecutionView apply(ExecutionView current, Object event, Instant at, long position) {
+    public static ExecutionView apply(ExecutionView current, Object event, Instant timestamp, long position) {
+        Instant at = timestamp.truncatedTo(ChronoUnit.MILLIS);
         Builder b = current == null ? new Builder() : new Builder(current);
         if (event instanceof ExecutionPlannedEvent e) {
             b.executionId = e.executionId();

@@ -1,0 +1,49 @@
+package io.opsplane.platform.auth;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Query;
+
+import java.util.Optional;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+/**
+ * The {@code api_key_credentials} collection. Lookups are exact matches on unique indexes only
+ * (id and key hash), the access path every MongoDB-compatible store serves from an index.
+ */
+public class CredentialStore {
+
+    private final MongoTemplate mongo;
+
+    public CredentialStore(MongoTemplate mongo) {
+        this.mongo = mongo;
+        mongo.indexOps(ApiKeyCredential.class)
+                .createIndex(new Index("keyHash", Sort.Direction.ASC).unique().named("keyHash_unique"));
+    }
+
+    public Optional<ApiKeyCredential> findByKeyHash(String keyHash) {
+        return Optional.ofNullable(mongo.findOne(query(where("keyHash").is(keyHash)), ApiKeyCredential.class));
+    }
+
+    public Optional<ApiKeyCredential> findById(String keyId) {
+        return Optional.ofNullable(mongo.findById(keyId, ApiKeyCredential.class));
+    }
+
+    /** Inserts or replaces the credential; replaying the same events writes the same document. */
+    public void save(ApiKeyCredential credential) {
+        mongo.save(credential);
+    }
+
+    /** True when no key exists at all (first start). */
+    public boolean isEmpty() {
+        return mongo.findOne(new Query().limit(1),
+                ApiKeyCredential.class) == null;
+    }
+
+    public void deleteAll() {
+        mongo.remove(new Query(), ApiKeyCredential.class);
+    }
+}

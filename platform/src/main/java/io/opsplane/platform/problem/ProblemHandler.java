@@ -1,0 +1,123 @@
+package io.opsplane.platform.problem;
+
+import io.opsplane.platform.request.RequestGuardFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where exceptions become HTTP answers: RFC 9457 problem+json with a stable
+ * {@code code}. Never a stack trace, never HTML, never a 5xx for bad input.
+ */
+@RestControllerAdvice
+public class ProblemHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        return Problems.response(e);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestGuardFilter.BodyTooLargeException) {
+                return Problems.response(413, "payload_too_large", t.getMessage());
+            }
+        }
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof StreamReadException || cause == e || !(cause instanceof JacksonException)) {
+            String detail = cause instanceof StreamReadException
+                    ? "the body is not well-formed JSON: " + ((JacksonException) cause).getOriginalMessage()
+                    : "the body is missing or is not JSON";
+            return Problems.response(400, "malformed_json", detail);
+        }
+        String path = cause instanceof DatabindException db ? pointer(db) : "";
+        return Problems.response(new InvalidInputException(path,
+                "has the wrong type or shape: " + ((JacksonException) cause).getOriginalMessage()));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> unsupported(HttpMediaTypeNotSupportedException e) {
+        return Problems.response(415, "unsupported_media_type",
+                "send the body as application/json (got " + e.getContentType() + ")");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ProblemDetail> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return Problems.response(406, "not_acceptable", "this resource is available as application/json");
+    }
+
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
+    ResponseEntity<ProblemDetail> noRoute(HttpServletRequest request) {
+        return Problems.response(404, "not_found", "no such resource: " + request.getRequestURI());
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e) {
+        String allowed = e.getSupportedHttpMethods() == null ? "" : e.getSupportedHttpMethods().stream()
+                .map(Object::toString).collect(Collectors.joining(", "));
+        return Problems.response(new ApiException(405, "method_not_allowed", "Method not allowed",
+                e.getMethod() + " is not supported here", Map.of(), allowed.isEmpty() ? Map.of() : Map.of("Allow", allowed)));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> parameterType(MethodArgumentTypeMismatchException e) {
+        return Problems.response(ApiException.invalidParameter(e.getName(),
+                "'" + e.getName() + "' has an invalid value: " + e.getValue()));
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
+        return Problems.response(ApiException.invalidParameter(e.getParameterName(),
+                "'" + e.getParameterName() + "' is required"));
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
+        return Problems.response(400, "invalid_input", "header " + e.getHeaderName() + " is required");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        String correlationId = UUID.randomUUID().toString();
+        log.error("Unhandled error {} on {} {}", correlationId, request.getMethod(), request.getRequestURI(), e);
+        return Problems.response(new ApiException(500, "internal_error", "Internal error",
+                "an unexpected error occurred; quote the correlation id when reporting it",
+                Map.of("correlationId", correlationId), Map.of()));
+    }
+
+    private static String pointer(DatabindException e) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : e.getPath()) {
+            path.append('/');
+            if (ref.getPropertyName() != null) {
+                path.append(ref.getPropertyName().replace("~", "~0").replace("/", "~1"));
+            } else {
+                path.append(ref.getIndex());
+            }
+        }
+        return path.toString();
+    }
+}

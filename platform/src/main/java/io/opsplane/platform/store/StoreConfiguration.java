@@ -1,0 +1,109 @@
+package io.opsplane.platform.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.mongodb.client.MongoClient;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.MongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+/**
+ * The store both applications share: Axon's serializers (Jackson 2, no default typing), the event
+ * storage engine, the token store, the event store with a short fetch delay so that another
+ * process sees new events within tens of milliseconds, and a store health check.
+ */
+@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StoreProperties.class)
+public class StoreConfiguration {
+
+    /** The Jackson 2 mapper for Axon messages; events must be plain records, never polymorphic. */
+    static ObjectMapper messageMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+    }
+
+    @Bean
+    @Primary
+    Serializer serializer() {
+        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+    }
+
+    @Bean
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer() {
+        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+    }
+
+    @Bean
+    @Qualifier("messageSerializer")
+    Serializer messageSerializer() {
+        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+    }
+
+    @Bean
+    MongoTemplate axonMongoTemplate(MongoClient client, MongoDatabaseFactory databaseFactory) {
+        return DefaultMongoTemplate.builder()
+                .mongoDatabase(client, databaseFactory.getMongoDatabase().getName())
+                .build();
+    }
+
+    @Bean
+    EventStorageEngine eventStorageEngine(MongoTemplate axonMongoTemplate, Serializer serializer,
+                                          @Qualifier("eventSerializer") Serializer eventSerializer) {
+        return org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventStorageEngine.builder()
+                .mongoTemplate(axonMongoTemplate).eventSerializer(eventSerializer).snapshotSerializer(serializer)
+                .build();
+    }
+
+    @Bean
+    EventPositions eventPositions() {
+        return new EventPositions() {
+            @Override
+            public java.util.OptionalLong positionOf(String aggregateId, long sequenceNumber) {
+                return java.util.OptionalLong.empty();
+            }
+
+            @Override
+            public long head() {
+                return -1;
+            }
+        };
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
+        return MongoTokenStore.builder().mongoTemplate(axonMongoTemplate).serializer(serializer).build();
+    }
+
+    @Bean
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration,
+                                  StoreProperties properties) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(org.axonframework.eventsourcing.eventstore.EventStore.class,
+                        "eventStore"))
+                .fetchDelay(properties.fetchDelay().toMillis())
+                .build();
+    }
+
+    @Bean
+    StoreHealthIndicator storeHealthIndicator(org.springframework.data.mongodb.core.MongoTemplate mongo) {
+        return new StoreHealthIndicator(mongo);
+    }
+}

@@ -1,0 +1,86 @@
+package io.opsplane.platform.web;
+
+import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
+import io.opsplane.platform.auth.ApiKeyAuthenticator;
+import io.opsplane.platform.auth.AuthenticatedKeyArgumentResolver;
+import io.opsplane.platform.auth.CredentialStore;
+import io.opsplane.platform.auth.ScopeInterceptor;
+import io.opsplane.platform.problem.ProblemErrorController;
+import io.opsplane.platform.problem.ProblemHandler;
+import io.opsplane.platform.problem.ProblemWriter;
+import io.opsplane.platform.request.RequestGuardFilter;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.http.MediaType;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP edge both applications share: problem responses, request guards, API key
+ * authentication and scope checks, in that order of filters.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EdgeProperties.class)
+@Import({ProblemHandler.class, ProblemErrorController.class})
+public class PlatformWebConfiguration implements WebMvcConfigurer {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ProblemWriter problemWriter(JsonMapper jsonMapper) {
+        return new ProblemWriter(jsonMapper);
+    }
+
+    @Bean
+    CredentialStore credentialStore(MongoTemplate mongo) {
+        return new CredentialStore(mongo);
+    }
+
+    @Bean
+    ApiKeyAuthenticator apiKeyAuthenticator(CredentialStore store, EdgeProperties properties, Clock clock) {
+        return new ApiKeyAuthenticator(store, properties.credentialCacheTtl(), clock);
+    }
+
+    @Bean
+    FilterRegistrationBean<ApiKeyAuthenticationFilter> apiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator,
+                                                                                   ProblemWriter problems) {
+        FilterRegistrationBean<ApiKeyAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ApiKeyAuthenticationFilter(authenticator, problems));
+        registration.setOrder(10);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestGuardFilter> requestGuardFilter(EdgeProperties properties, ProblemWriter problems) {
+        Map<String, MediaType> streaming = Map.of(
+                "/v1/events/stream", MediaType.TEXT_EVENT_STREAM,
+                "/v1/audit/export", MediaType.parseMediaType("application/x-ndjson"));
+        FilterRegistrationBean<RequestGuardFilter> registration = new FilterRegistrationBean<>(
+                new RequestGuardFilter(properties.maxBodyBytes(), streaming, problems));
+        registration.setOrder(20);
+        return registration;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new ScopeInterceptor()).addPathPatterns("/v1/**");
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new AuthenticatedKeyArgumentResolver());
+    }
+}
