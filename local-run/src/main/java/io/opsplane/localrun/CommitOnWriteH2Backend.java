@@ -1,0 +1,69 @@
+package io.opsplane.localrun;
+
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import de.bwaldvogel.mongo.wire.message.MongoQuery;
+import io.netty.channel.Channel;
+import org.h2.mvstore.MVStore;
+
+/**
+ * An H2 backend that commits the MVStore before it answers any request that changed it.
+ *
+ * <p>The stock backend leaves commits to MVStore's background writer (about once a second), so
+ * a write the client already saw acknowledged can vanish when the process is killed. Committing
+ * inside the handler, before the reply is written to the socket, makes every acknowledged write
+ * survive a process crash. The commit puts the chunk into the operating system's page cache; it
+ * does not fsync, so a power loss can still lose the last writes (that needs a real MongoDB).
+ */
+final class CommitOnWriteH2Backend extends H2Backend {
+
+    CommitOnWriteH2Backend(MVStore store) {
+        super(store);
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+        try {
+            return super.handleCommand(channel, databaseName, command, query);
+        } finally {
+            commitIfChanged();
+        }
+    }
+
+    @Override
+    public Document handleMessage(MongoMessage message) {
+        try {
+            return super.handleMessage(message);
+        } finally {
+            commitIfChanged();
+        }
+    }
+
+    @Override
+    public QueryResult handleQuery(MongoQuery query) {
+        try {
+            return super.handleQuery(query);
+        } finally {
+            commitIfChanged();
+        }
+    }
+
+    @Override
+    public void dropDatabase(String databaseName) {
+        try {
+            super.dropDatabase(databaseName);
+        } finally {
+            commitIfChanged();
+        }
+    }
+
+    /** Also covers a failed command that wrote part of its batch before failing (ordered inserts). */
+    private void commitIfChanged() {
+        MVStore store = getMvStore();
+        if (!store.isClosed() && store.hasUnsavedChanges()) {
+            store.commit();
+        }
+    }
+}
