@@ -1,0 +1,5 @@
+package io.opsplane.eventstore;
+
+/** Test event payload. */
+record Noted(String text) {
+}
