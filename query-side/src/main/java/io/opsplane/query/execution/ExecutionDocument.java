@@ -1,0 +1,39 @@
+package io.opsplane.query.execution;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.CompoundIndex;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import java.time.Instant;
+
+/**
+ * One execution in the {@code executions} read model. The view and the timeline are kept as JSON
+ * text because tool inputs and outputs are arbitrary JSON whose keys may hold {@code .} or
+ * {@code $}, which MongoDB field names reject; the fields beside them exist to filter and sort.
+ *
+ * @param actor           the principal of the actor ({@code actor.name} in the view)
+ * @param createdPosition the position of the execution's first event; the list order
+ * @param lastSequence    the aggregate sequence of the last event folded in; a redelivered event
+ *                        at or below it is ignored
+ * @param view            the {@code ExecutionView} as JSON
+ * @param timeline        the execution's events as a JSON array, in order
+ */
+@Document(ExecutionDocument.COLLECTION)
+@CompoundIndex(name = "newest_first", def = "{'createdPosition': -1, '_id': -1}")
+@CompoundIndex(name = "by_tool", def = "{'tool': 1, 'createdPosition': -1, '_id': -1}")
+@CompoundIndex(name = "by_actor", def = "{'actor': 1, 'createdPosition': -1, '_id': -1}")
+@CompoundIndex(name = "by_status", def = "{'status': 1, 'createdPosition': -1, '_id': -1}")
+record ExecutionDocument(
+        @Id String executionId,
+        String tool,
+        String status,
+        String mode,
+        String actor,
+        Instant createdAt,
+        long createdPosition,
+        long lastSequence,
+        String view,
+        String timeline) {
+
+    static final String COLLECTION = "executions";
+}

@@ -1,0 +1,139 @@
+package io.opsplane.query.execution;
+
+import io.opsplane.api.audit.EventNames;
+import io.opsplane.api.execution.ExecutionFailedEvent;
+import io.opsplane.api.execution.ExecutionPlannedEvent;
+import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionStartedEvent;
+import io.opsplane.api.execution.ExecutionStepFailedEvent;
+import io.opsplane.api.execution.ExecutionStepSucceededEvent;
+import io.opsplane.api.execution.ExecutionSucceededEvent;
+import io.opsplane.api.execution.ExecutionUnknownEvent;
+import io.opsplane.api.execution.ExecutionView;
+import io.opsplane.api.execution.ExecutionViewReducer;
+import io.opsplane.platform.store.EventPositions;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventhandling.TrackingToken;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code executions} read model: each execution's view, folded by {@link ExecutionViewReducer}
+ * exactly as the command side folds it, and its timeline of events.
+ */
+@Component
+@ProcessingGroup(ExecutionProjection.PROCESSING_GROUP)
+public class ExecutionProjection {
+
+    public static final String PROCESSING_GROUP = "executions";
+
+    /** Payload fields left out of timeline entries: the view already holds them once. */
+    private static final List<String> FIELDS_IN_VIEW = List.of("executionId", "input", "output", "plan");
+
+    private final ExecutionStore store;
+    private final JsonMapper json;
+
+    ExecutionProjection(ExecutionStore store, JsonMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    @EventHandler
+    void on(ExecutionPlannedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionRequestedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionStartedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionStepSucceededEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionStepFailedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionSucceededEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionFailedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @EventHandler
+    void on(ExecutionUnknownEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
+            TrackingToken token) {
+        fold(event.executionId(), event, timestamp, sequence, token);
+    }
+
+    @ResetHandler
+    void reset() {
+        store.deleteAll();
+    }
+
+    private void fold(String executionId, Object event, Instant timestamp, long sequence, TrackingToken token) {
+        Optional<ExecutionDocument> existing = store.findById(executionId);
+        if (existing.isPresent() && sequence <= existing.get().lastSequence()) {
+            return;
+        }
+        long position = EventPositions.of(token);
+        ExecutionView before = existing.map(d -> json.readValue(d.view(), ExecutionView.class)).orElse(null);
+        ExecutionView after = ExecutionViewReducer.apply(before, event, timestamp, position);
+        ArrayNode timeline = existing.map(d -> (ArrayNode) json.readTree(d.timeline())).orElseGet(json::createArrayNode);
+        timeline.add(timelineEntry(event, timestamp, sequence, position));
+        store.save(new ExecutionDocument(
+                executionId,
+                after.tool(),
+                after.status() == null ? null : ExecutionStore.wireName(after.status()),
+                after.mode() == null ? null : ExecutionStore.wireName(after.mode()),
+                after.actor() == null ? null : after.actor().name(),
+                after.createdAt(),
+                existing.map(ExecutionDocument::createdPosition).orElse(position),
+                sequence,
+                json.writeValueAsString(after),
+                json.writeValueAsString(timeline)));
+    }
+
+    private ObjectNode timelineEntry(Object event, Instant timestamp, long sequence, long position) {
+        ObjectNode payload = json.valueToTree(event);
+        payload.remove(FIELDS_IN_VIEW);
+        ObjectNode entry = json.createObjectNode();
+        entry.put("position", position);
+        entry.put("type", EventNames.of(event.getClass()).orElse(event.getClass().getSimpleName()));
+        entry.put("sequence", sequence);
+        entry.put("timestamp", timestamp.truncatedTo(ChronoUnit.MILLIS).toString());
+        entry.set("payload", payload);
+        return entry;
+    }
+}
