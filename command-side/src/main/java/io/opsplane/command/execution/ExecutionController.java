@@ -1,0 +1,112 @@
+package io.opsplane.command.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.execution.ExecutionMode;
+import io.opsplane.api.execution.ExecutionView;
+import io.opsplane.platform.auth.AuthenticatedKey;
+import io.opsplane.platform.auth.RequiresScope;
+import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.problem.FieldError;
+import io.opsplane.platform.problem.InvalidInputException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code POST /v1/executions}: run a tool or plan it. */
+@RestController
+class ExecutionController {
+
+    static final int DEFAULT_WAIT_SECONDS = 10;
+    static final int MAX_WAIT_SECONDS = 60;
+    private static final int MAX_REASON_LENGTH = 2000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ExecutionService executions;
+
+    ExecutionController(ExecutionService executions) {
+        this.executions = executions;
+    }
+
+    /**
+     * @param tool   the registered tool name
+     * @param input  the tool's input, validated against its schema
+     * @param mode   {@code execute} (default) or {@code plan}
+     * @param reason why; recorded in the audit log
+     */
+    record ExecutionRequest(String tool, Object input, String mode, String reason) {
+    }
+
+    @PostMapping(path = "/v1/executions", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @RequiresScope({Scope.TOOLS_EXECUTE, Scope.TOOLS_PLAN})
+    ResponseEntity<ExecutionView> execute(@RequestBody ExecutionRequest request,
+                                          @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                          @RequestParam(name = "wait", required = false) String wait,
+                                          AuthenticatedKey key) {
+        Duration waitFor = parseWait(wait);
+        if (idempotencyKey != null && !ExecutionIds.isValidIdempotencyKey(idempotencyKey)) {
+            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
+                    "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
+        }
+        ExecutionService.Submission submission = parse(request, idempotencyKey);
+        ExecutionService.Outcome outcome = executions.submit(submission, key, waitFor);
+        ExecutionView view = outcome.execution().view();
+        if (outcome.inProgress()) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED)
+                    .location(URI.create("/v1/executions/" + view.executionId())).body(view);
+        }
+        return ResponseEntity.ok(view);
+    }
+
+    static Duration parseWait(String wait) {
+        if (wait == null) {
+            return Duration.ofSeconds(DEFAULT_WAIT_SECONDS);
+        }
+        try {
+            int seconds = Integer.parseInt(wait.trim());
+            if (seconds >= 0 && seconds <= MAX_WAIT_SECONDS) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.invalidParameter("wait", "'wait' must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
+    }
+
+    private static ExecutionService.Submission parse(ExecutionRequest request, String idempotencyKey) {
+        if (request == null) {
+            throw new InvalidInputException("", "a JSON object is required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request.tool() == null || request.tool().isBlank()) {
+            errors.add(new FieldError("/tool", "is required"));
+        }
+        ExecutionMode mode = ExecutionMode.EXECUTE;
+        if ("plan".equals(request.mode())) {
+            mode = ExecutionMode.PLAN;
+        } else if (request.mode() != null && !"execute".equals(request.mode())) {
+            errors.add(new FieldError("/mode", "must be 'execute' or 'plan'"));
+        }
+        if (request.reason() != null && request.reason().length() > MAX_REASON_LENGTH) {
+            errors.add(new FieldError("/reason", "must be at most " + MAX_REASON_LENGTH + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode() : JSON.valueToTree(request.input());
+        return new ExecutionService.Submission(request.tool(), input, mode, request.reason(), idempotencyKey);
+    }
+}

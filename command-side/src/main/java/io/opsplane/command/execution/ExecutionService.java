@@ -1,0 +1,167 @@
+package io.opsplane.command.execution;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.execution.Effect;
+import io.opsplane.api.execution.ExecutionMode;
+import io.opsplane.api.execution.Plan;
+import io.opsplane.api.execution.PlanExecutionCommand;
+import io.opsplane.api.execution.RequestExecutionCommand;
+import io.opsplane.api.execution.ToolRef;
+import io.opsplane.command.tool.CanonicalJson;
+import io.opsplane.command.tool.InputValidator;
+import io.opsplane.command.tool.SecretRedactor;
+import io.opsplane.command.tool.Tool;
+import io.opsplane.command.tool.ToolDescriptor;
+import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.command.tool.ToolRegistry;
+import io.opsplane.platform.auth.AuthenticatedKey;
+import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.problem.FieldError;
+import io.opsplane.platform.problem.InvalidInputException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.stereotype.Service;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Accepts execution and plan requests: finds the tool, checks scope and input, records the request
+ * through the aggregate and waits for the outcome. Idempotency rests on the derived execution id:
+ * a second create of the same aggregate fails in the store, and the existing execution answers.
+ */
+@Service
+class ExecutionService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ToolRegistry registry;
+    private final InputValidator validator;
+    private final CommandGateway commands;
+    private final ExecutionReader reader;
+    private final ExecutionWaiter waiter;
+    private final SecretVault vault;
+
+    ExecutionService(ToolRegistry registry, InputValidator validator, CommandGateway commands,
+                     ExecutionReader reader, ExecutionWaiter waiter, SecretVault vault) {
+        this.registry = registry;
+        this.validator = validator;
+        this.commands = commands;
+        this.reader = reader;
+        this.waiter = waiter;
+        this.vault = vault;
+    }
+
+    /** A request, already parsed: tool name, raw input, mode, reason and the optional idempotency key. */
+    record Submission(String tool, JsonNode input, ExecutionMode mode, String reason, String idempotencyKey) {
+    }
+
+    /** What to answer: the execution and whether it is still in progress (202) or done (200). */
+    record Outcome(RecordedExecution execution, boolean inProgress) {
+    }
+
+    Outcome submit(Submission submission, AuthenticatedKey key, Duration wait) {
+        Tool tool = registry.find(submission.tool()).orElseThrow(() -> ApiException.notFound("tool_not_found",
+                "no tool named '" + submission.tool() + "' is registered"));
+        ToolDescriptor descriptor = tool.descriptor();
+        Scope needed = submission.mode() == ExecutionMode.PLAN ? Scope.TOOLS_PLAN : Scope.TOOLS_EXECUTE;
+        if (!key.hasScope(needed)) {
+            throw ApiException.forbidden("forbidden", "this API key lacks the scope " + needed.wireName());
+        }
+        if (!key.mayUseTool(descriptor.name())) {
+            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + descriptor.name());
+        }
+        List<FieldError> errors = validator.validate(descriptor, submission.input());
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        tool.checkInput(submission.input());
+
+        JsonNode redacted = SecretRedactor.redact(submission.input(), descriptor.secretFields());
+        Map<String, Object> recordedInput = JSON.convertValue(redacted, MAP);
+        ToolRef ref = ToolRegistry.refOf(descriptor);
+        String requestHash = requestHash(submission, ref, redacted);
+        String executionId = submission.idempotencyKey() == null ? ExecutionIds.random()
+                : ExecutionIds.forIdempotencyKey(key.keyId(), submission.idempotencyKey());
+
+        if (submission.mode() == ExecutionMode.PLAN) {
+            Plan plan = plan(tool, submission.input());
+            create(new PlanExecutionCommand(executionId, ref, recordedInput, submission.reason(), key.actor(),
+                    submission.idempotencyKey(), requestHash, plan), executionId, requestHash);
+            return answer(executionId, Duration.ZERO);
+        }
+        boolean storedSecrets = vault.putIfAbsent(executionId,
+                SecretRedactor.extract(submission.input(), descriptor.secretFields()));
+        try {
+            create(new RequestExecutionCommand(executionId, ref, recordedInput, submission.reason(), key.actor(),
+                    submission.idempotencyKey(), requestHash, null), executionId, requestHash);
+        } catch (RuntimeException e) {
+            if (storedSecrets) {
+                vault.forget(executionId);
+            }
+            throw e;
+        }
+        return answer(executionId, wait);
+    }
+
+    private Plan plan(Tool tool, JsonNode input) {
+        try {
+            List<Effect> effects = tool.plan(input);
+            return new Plan(effects, CanonicalJson.digest(effects));
+        } catch (ToolFailure failure) {
+            throw new ApiException(422, "plan_failed", "Plan failed", failure.getMessage(),
+                    Map.of("reason", failure.code()), Map.of());
+        }
+    }
+
+    /**
+     * Creates the aggregate. When it exists already (an idempotent retry, or a concurrent twin),
+     * the existing execution must carry the same request, else the key was reused for another one.
+     */
+    private void create(Object command, String executionId, String requestHash) {
+        try {
+            commands.sendAndWait(command);
+        } catch (RuntimeException e) {
+            if (!isDuplicateCreation(e)) {
+                throw e;
+            }
+            RecordedExecution existing = reader.read(executionId).orElseThrow(() -> e);
+            if (!requestHash.equals(existing.requestHash())) {
+                throw new ApiException(422, "idempotency_key_reused", "Idempotency key reused",
+                        "this Idempotency-Key was already used with a different request");
+            }
+        }
+    }
+
+    private Outcome answer(String executionId, Duration wait) {
+        RecordedExecution execution = waiter.await(executionId, wait)
+                .orElseThrow(() -> new IllegalStateException("execution " + executionId + " vanished after creation"));
+        return new Outcome(execution, !execution.view().status().isTerminal());
+    }
+
+    private static String requestHash(Submission submission, ToolRef ref, JsonNode redactedInput) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("tool", ref.name());
+        request.put("mode", submission.mode().name());
+        request.put("input", redactedInput);
+        request.put("reason", submission.reason());
+        return CanonicalJson.digest(request);
+    }
+
+    private static boolean isDuplicateCreation(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AggregateStreamCreationException || t instanceof ConcurrencyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

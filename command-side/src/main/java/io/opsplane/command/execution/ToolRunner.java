@@ -1,0 +1,121 @@
+package io.opsplane.command.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.api.execution.CompleteExecutionCommand;
+import io.opsplane.api.execution.ExecutionError;
+import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.FailExecutionCommand;
+import io.opsplane.api.execution.StartDecision;
+import io.opsplane.api.execution.StartExecutionCommand;
+import io.opsplane.command.tool.SecretRedactor;
+import io.opsplane.command.tool.Tool;
+import io.opsplane.command.tool.ToolContext;
+import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.command.tool.ToolRegistry;
+import jakarta.annotation.PreDestroy;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs requested tools, outside any aggregate. It reacts to {@link ExecutionRequestedEvent} in a
+ * streaming processor whose token only moves on after the outcome is recorded, so an execution
+ * interrupted by a crash is delivered again on restart (or to another node) and
+ * {@link StartExecutionCommand} decides whether it may run again.
+ */
+@Component
+@ProcessingGroup(ToolRunner.PROCESSING_GROUP)
+class ToolRunner {
+
+    static final String PROCESSING_GROUP = "tool-runner";
+    private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CommandGateway commands;
+    private final ToolRegistry registry;
+    private final SecretVault vault;
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "tool-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final String runnerName = ManagementFactory.getRuntimeMXBean().getName();
+
+    ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault) {
+        this.commands = commands;
+        this.registry = registry;
+        this.vault = vault;
+    }
+
+    @EventHandler
+    void on(ExecutionRequestedEvent event) {
+        String executionId = event.executionId();
+        StartDecision decision = commands.sendAndWait(new StartExecutionCommand(executionId, runnerName));
+        if (decision != StartDecision.RUN) {
+            vault.forget(executionId);
+            return;
+        }
+        Optional<Tool> tool = registry.find(event.tool().name());
+        if (tool.isEmpty()) {
+            fail(executionId, "tool_unavailable", "tool " + event.tool().name() + " is no longer registered");
+            return;
+        }
+        JsonNode recorded = JSON.valueToTree(event.input());
+        Optional<Map<String, JsonNode>> secrets = vault.take(executionId);
+        if (secrets.isEmpty() && hasRedactedSecrets(recorded, tool.get())) {
+            fail(executionId, "secret_unavailable", "the secret inputs were held only by the node that accepted "
+                    + "the request and are gone (restart or another node); submit the request again");
+            return;
+        }
+        JsonNode input = SecretRedactor.restore(recorded, secrets.orElse(Map.of()));
+        ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1);
+        Future<Map<String, Object>> running = workers.submit(() -> tool.get().run(input, context));
+        try {
+            Map<String, Object> output = running.get(event.tool().timeoutMs(), TimeUnit.MILLISECONDS);
+            commands.sendAndWait(new CompleteExecutionCommand(executionId, output));
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            fail(executionId, "timeout", "the tool did not finish within " + event.tool().timeoutMs() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ToolFailure failure) {
+                fail(executionId, failure.code(), failure.getMessage());
+            } else {
+                log.error("Tool {} threw while running execution {}", event.tool().name(), executionId, cause);
+                fail(executionId, "tool_error", "the tool failed unexpectedly (" + cause.getClass().getSimpleName() + ")");
+            }
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + executionId + "; it will be redelivered", e);
+        }
+    }
+
+    private void fail(String executionId, String code, String message) {
+        commands.sendAndWait(new FailExecutionCommand(executionId, new ExecutionError(code, message)));
+    }
+
+    private static boolean hasRedactedSecrets(JsonNode input, Tool tool) {
+        return tool.descriptor().secretFields().stream()
+                .anyMatch(field -> SecretRedactor.REDACTED.equals(input.at(field).asText(null)));
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,40 @@
+package io.opsplane.command.tool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsplane.api.execution.Effect;
+import io.opsplane.platform.problem.InvalidInputException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A registered operational task. Implementations are Spring beans; the registry is the only way
+ * anything runs.
+ */
+public interface Tool {
+
+    ToolDescriptor descriptor();
+
+    /**
+     * Checks what a schema cannot express (for example a URL whose host resolves to a denied
+     * network). Runs before anything is recorded.
+     *
+     * @throws InvalidInputException naming the offending field
+     */
+    default void checkInput(JsonNode input) {
+    }
+
+    /**
+     * The effects running this input would have, computed without side effects on any target
+     * (reads are allowed).
+     */
+    List<Effect> plan(JsonNode input) throws ToolFailure;
+
+    /**
+     * Runs the tool. Called outside any aggregate, by the runner, with secrets restored.
+     *
+     * @param context the execution id and the stable idempotency key to pass to providers
+     * @return the output, matching the tool's output schema
+     */
+    Map<String, Object> run(JsonNode input, ToolContext context) throws ToolFailure;
+}

@@ -1,0 +1,364 @@
+package io.opsplane.command.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.opsplane.command.CommandSideApplication;
+import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.auth.CredentialStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command side alone over real HTTP, against an in-process embedded store: the execution
+ * slice, idempotency, and the edge's answers to bad requests.
+ */
+class CommandSideHttpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dataDir;
+
+    private static MongoServer store;
+    private static ConfigurableApplicationContext app;
+    private static HttpServer target;
+    private static final AtomicInteger targetHits = new AtomicInteger();
+    private static String base;
+    private static String targetUrl;
+    private static String adminKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        store = new MongoServer(new MemoryBackend());
+        InetSocketAddress storeAddress = store.bind();
+        target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/ok", exchange -> {
+            targetHits.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        target.createContext("/broken", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        target.createContext("/slow", exchange -> {
+            try {
+                Thread.sleep(2_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        target.setExecutor(Executors.newCachedThreadPool());
+        target.start();
+        targetUrl = "http://127.0.0.1:" + target.getAddress().getPort();
+        app = CommandSideApplication.builder().run(
+                "--server.port=0",
+                "--spring.mongodb.uri=mongodb://127.0.0.1:" + storeAddress.getPort() + "/opsplane",
+                "--opsplane.data-dir=" + dataDir);
+        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
+        awaitCredential(ApiKeySecrets.hash(adminKey));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        target.stop(0);
+        store.shutdownNow();
+    }
+
+    @Test
+    void generatesTheAdminKeyIntoTheDataDirectoryReadableOnlyByItsOwner() throws IOException {
+        assertThat(adminKey).startsWith("ops_").hasSizeGreaterThan(40);
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("admin-key")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void runsTheHealthcheckAndAnswersWithTheOutcome() throws Exception {
+        HttpResponse<String> response = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/ok\"},\"reason\":\"smoke\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("succeeded");
+        assertThat(body.path("mode").asText()).isEqualTo("execute");
+        assertThat(body.path("tool").asText()).isEqualTo("service.healthcheck");
+        assertThat(body.path("toolVersion").asText()).isEqualTo("1.0.0");
+        assertThat(body.path("output").path("statusCode").asInt()).isEqualTo(200);
+        assertThat(body.path("actor").path("name").asText()).isEqualTo("admin");
+        assertThat(body.path("executionId").asText()).startsWith("ex_");
+        assertThat(body.has("position")).isTrue();
+        assertThat(body.path("durationMs").isNumber()).isTrue();
+    }
+
+    @Test
+    void aToolFailureIsAnOkResponseWithAFailedExecution() throws Exception {
+        HttpResponse<String> response = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/broken\"}}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("failed");
+        assertThat(body.path("error").path("code").asText()).isEqualTo("unexpected_status");
+    }
+
+    @Test
+    void plansWithoutTouchingTheTarget() throws Exception {
+        int hitsBefore = targetHits.get();
+        HttpResponse<String> response = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"mode\":\"plan\",\"input\":{\"url\":\"" + targetUrl + "/ok\"}}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("planned");
+        assertThat(body.path("mode").asText()).isEqualTo("plan");
+        assertThat(body.path("plan").path("effects").get(0).path("action").asText()).isEqualTo("http.get");
+        assertThat(body.path("plan").path("digest").asText()).startsWith("sha256:");
+        assertThat(targetHits.get()).isEqualTo(hitsBefore);
+    }
+
+    @Test
+    void answers202WithALocationWhenTheToolOutlastsTheWait() throws Exception {
+        HttpResponse<String> response = post("/v1/executions?wait=0", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/slow\"}}");
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("running");
+        assertThat(response.headers().firstValue("Location")).hasValue("/v1/executions/" + body.path("executionId").asText());
+    }
+
+    @Test
+    void redactsSecretInputsEverywhereTheyWouldBeShown() throws Exception {
+        HttpResponse<String> response = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/ok\",\"bearerToken\":\"s3cr3t-value\"}}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain("s3cr3t-value");
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("succeeded");
+        assertThat(body.path("input").path("bearerToken").asText()).isEqualTo("[redacted]");
+    }
+
+    @Test
+    void sameIdempotencyKeyAndBodyGiveOneExecutionEvenUnderFiftyConcurrentRetries() throws Exception {
+        int hitsBefore = targetHits.get();
+        String key = "retry-" + Instant.now().toEpochMilli();
+        String body = "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/ok\"}}";
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(() -> post("/v1/executions", adminKey, body, "Idempotency-Key", key));
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> bodies = new HashSet<>();
+        for (Future<HttpResponse<String>> result : pool.invokeAll(calls)) {
+            HttpResponse<String> response = result.get();
+            assertThat(response.statusCode()).isEqualTo(200);
+            ids.add(JSON.readTree(response.body()).path("executionId").asText());
+            bodies.add(response.body());
+        }
+        pool.shutdown();
+        assertThat(ids).hasSize(1);
+        assertThat(bodies).hasSize(1);
+        assertThat(targetHits.get() - hitsBefore).isEqualTo(1);
+
+        HttpResponse<String> reused = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/broken\"}}", "Idempotency-Key", key);
+        assertProblem(reused, 422, "idempotency_key_reused");
+    }
+
+    @Test
+    void refusesAnInvalidIdempotencyKey() throws Exception {
+        assertProblem(post("/v1/executions", adminKey, "{\"tool\":\"service.healthcheck\",\"input\":{}}",
+                "Idempotency-Key", "has spaces"), 400, "invalid_idempotency_key");
+    }
+
+    @Test
+    void refusesInputThatDoesNotMatchTheSchemaNamingEachField() throws Exception {
+        HttpResponse<String> response = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"expectStatus\":\"two hundred\"}}");
+        assertProblem(response, 400, "invalid_input");
+        JsonNode errors = JSON.readTree(response.body()).path("errors");
+        List<String> paths = new ArrayList<>();
+        errors.forEach(e -> paths.add(e.path("path").asText()));
+        assertThat(paths).contains("/url", "/expectStatus");
+    }
+
+    @Test
+    void refusesTargetsInDeniedNetworks() throws Exception {
+        HttpResponse<String> response = post("/v1/executions", adminKey,
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"http://169.254.169.254/latest/meta-data\"}}");
+        assertProblem(response, 400, "invalid_input");
+        assertThat(JSON.readTree(response.body()).path("errors").get(0).path("path").asText()).isEqualTo("/url");
+    }
+
+    @Test
+    void unknownToolIsNotFound() throws Exception {
+        assertProblem(post("/v1/executions", adminKey, "{\"tool\":\"no.such.tool\",\"input\":{}}"), 404, "tool_not_found");
+    }
+
+    @Test
+    void badModeAndMissingToolAreInvalidInput() throws Exception {
+        HttpResponse<String> response = post("/v1/executions", adminKey, "{\"mode\":\"yolo\"}");
+        assertProblem(response, 400, "invalid_input");
+        assertThat(response.body()).contains("/tool", "/mode");
+    }
+
+    @Test
+    void waitOutOfRangeIsAnInvalidParameter() throws Exception {
+        assertProblem(post("/v1/executions?wait=61", adminKey, "{\"tool\":\"service.healthcheck\",\"input\":{}}"),
+                400, "invalid_parameter");
+    }
+
+    @Test
+    void authenticationFailuresAre401AndMissingScopes403() throws Exception {
+        String body = "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/ok\"}}";
+        assertProblem(post("/v1/executions", null, body), 401, "unauthenticated");
+        assertProblem(post("/v1/executions", "ops_unknown_key_0000000000000000000000000", body), 401, "unauthenticated");
+
+        String reader = issueKey("{\"name\":\"reader\",\"principal\":\"bob@example.com\",\"kind\":\"human\",\"scopes\":[\"logs:read\"]}");
+        assertProblem(post("/v1/executions", reader, body), 403, "forbidden");
+
+        String planner = issueKey("{\"name\":\"planner\",\"principal\":\"agent:planner\",\"kind\":\"agent\","
+                + "\"owner\":\"carol@example.com\",\"scopes\":[\"tools:plan\"]}");
+        assertThat(post("/v1/executions", planner, body.replace("{\"tool\"", "{\"mode\":\"plan\",\"tool\"")).statusCode())
+                .isEqualTo(200);
+        assertProblem(post("/v1/executions", planner, body), 403, "forbidden");
+
+        String billingOnly = issueKey("{\"name\":\"billing\",\"principal\":\"dave@example.com\",\"kind\":\"human\","
+                + "\"scopes\":[\"tools:execute\"],\"tools\":[\"billing.*\"]}");
+        assertProblem(post("/v1/executions", billingOnly, body), 403, "forbidden");
+    }
+
+    @Test
+    void revokedKeysStopWorking() throws Exception {
+        String key = issueKey("{\"name\":\"temp\",\"principal\":\"erin@example.com\",\"kind\":\"human\",\"scopes\":[\"tools:plan\"]}");
+        String id = JSON.readTree(lastIssued).path("id").asText();
+        HttpResponse<String> revoked = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/api-keys/" + id))
+                .header("Authorization", "Bearer " + adminKey).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).isEqualTo(204);
+        String plan = "{\"tool\":\"service.healthcheck\",\"mode\":\"plan\",\"input\":{\"url\":\"" + targetUrl + "/ok\"}}";
+        awaitStatus(() -> post("/v1/executions", key, plan).statusCode(), 401);
+    }
+
+    @Test
+    void refusesBadRequestsWithProblemDocuments() throws Exception {
+        assertProblem(post("/v1/executions", adminKey, "{\"tool\": "), 400, "malformed_json");
+        assertProblem(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/executions"))
+                .header("Authorization", "Bearer " + adminKey).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString()),
+                415, "unsupported_media_type");
+        assertProblem(post("/v1/executions", adminKey, "{\"tool\":\"" + "x".repeat(1_100_000) + "\"}"),
+                413, "payload_too_large");
+        assertProblem(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/nothing-here"))
+                .header("Authorization", "Bearer " + adminKey).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()), 404, "not_found");
+        assertProblem(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/executions"))
+                .header("Authorization", "Bearer " + adminKey).PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()),
+                405, "method_not_allowed");
+        assertProblem(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/executions"))
+                .header("Authorization", "Bearer " + adminKey).header("Accept", "text/html")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString()), 406, "not_acceptable");
+    }
+
+    @Test
+    void healthAndOpenApiArePublic() throws Exception {
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+        HttpResponse<String> docs = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v3/api-docs")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("/v1/executions");
+    }
+
+    private static String lastIssued;
+
+    private static String issueKey(String body) throws Exception {
+        HttpResponse<String> response = post("/v1/api-keys", adminKey, body);
+        assertThat(response.statusCode()).isEqualTo(201);
+        lastIssued = response.body();
+        JsonNode issued = JSON.readTree(response.body());
+        assertThat(response.headers().firstValue("Location")).hasValue("/v1/api-keys/" + issued.path("id").asText());
+        String key = issued.path("key").asText();
+        awaitCredential(ApiKeySecrets.hash(key));
+        return key;
+    }
+
+    private static void awaitCredential(String hash) throws InterruptedException {
+        CredentialStore credentials = app.getBean(CredentialStore.class);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (credentials.findByKeyHash(hash).isEmpty()) {
+            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitStatus(Callable<Integer> status, int expected) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(5);
+        int last = status.call();
+        while (last != expected && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+            last = status.call();
+        }
+        assertThat(last).isEqualTo(expected);
+    }
+
+    private static HttpResponse<String> post(String path, String key, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String code) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("code").asText()).isEqualTo(code);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.hasNonNull("type")).isTrue();
+        assertThat(problem.hasNonNull("title")).isTrue();
+        assertThat(problem.hasNonNull("detail")).isTrue();
+    }
+}
