@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +61,13 @@ public final class EmbeddedStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + directory, e);
         }
         Path file = directory.resolve(STORE_FILE);
-        MVStore mvStore = new MVStore.Builder().fileName(file.toString()).open();
+        MVStore mvStore;
+        try {
+            mvStore = new MVStore.Builder().fileName(file.toString()).open();
+        } catch (MVStoreException e) {
+            throw new IllegalStateException("cannot open " + file + ": " + e.getMessage()
+                    + " (another store process using the same data directory?)", e);
+        }
         return new EmbeddedStore(new CommitOnWriteH2Backend(mvStore), port, file);
     }
 

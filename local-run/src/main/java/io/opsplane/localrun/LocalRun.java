@@ -50,7 +50,8 @@ public final class LocalRun {
             System.err.println(USAGE);
             System.exit(2);
         } catch (IllegalStateException e) {
-            log().error("{}", e.getMessage(), e.getCause());
+            // Expected start-up failures (port taken, data directory locked): the message says it all.
+            log().error("{}{}", e.getMessage(), e.getCause() == null ? "" : ": " + e.getCause());
             System.exit(1);
         }
     }

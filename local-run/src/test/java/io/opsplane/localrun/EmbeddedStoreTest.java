@@ -69,7 +69,9 @@ class EmbeddedStoreTest {
     @Test
     void aSecondStoreOnTheSameDataDirectoryIsRefused() {
         try (EmbeddedStore first = EmbeddedStore.onDisk(dataDir, 0)) {
-            assertThatThrownBy(() -> EmbeddedStore.onDisk(dataDir, 0)).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> EmbeddedStore.onDisk(dataDir, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another store process");
             assertThat(first.port()).isPositive();
         }
     }
