@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoClient;
+import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
@@ -20,9 +20,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
+import java.util.OptionalLong;
+
 /**
  * The store both applications share: Axon's serializers (Jackson 2, no default typing), the event
- * storage engine, the token store, the event store with a short fetch delay so that another
+ * storage engine with a global position (ADR 0002), the token store, the event store with a short fetch delay so that another
  * process sees new events within tens of milliseconds, and a store health check.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
@@ -64,24 +66,31 @@ public class StoreConfiguration {
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(MongoTemplate axonMongoTemplate, Serializer serializer,
-                                          @Qualifier("eventSerializer") Serializer eventSerializer) {
-        return org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventStorageEngine.builder()
-                .mongoTemplate(axonMongoTemplate).eventSerializer(eventSerializer).snapshotSerializer(serializer)
+    SequencedMongoEventStorageEngine eventStorageEngine(MongoClient client, MongoDatabaseFactory databaseFactory,
+                                                        Serializer serializer,
+                                                        @Qualifier("eventSerializer") Serializer eventSerializer,
+                                                        StoreProperties properties) {
+        return SequencedMongoEventStorageEngine.builder()
+                .database(client.getDatabase(databaseFactory.getMongoDatabase().getName()))
+                .mongoClient(client)
+                .eventSerializer(eventSerializer)
+                .snapshotSerializer(serializer)
+                .batchSize(properties.batchSize())
+                .gapTimeout(properties.gapTimeout())
                 .build();
     }
 
     @Bean
-    EventPositions eventPositions() {
+    EventPositions eventPositions(SequencedMongoEventStorageEngine engine) {
         return new EventPositions() {
             @Override
-            public java.util.OptionalLong positionOf(String aggregateId, long sequenceNumber) {
-                return java.util.OptionalLong.empty();
+            public OptionalLong positionOf(String aggregateId, long sequenceNumber) {
+                return engine.positionOf(aggregateId, sequenceNumber);
             }
 
             @Override
             public long head() {
-                return -1;
+                return engine.headPosition();
             }
         };
     }
@@ -92,7 +101,7 @@ public class StoreConfiguration {
     }
 
     @Bean
-    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration configuration,
+    EmbeddedEventStore eventStore(SequencedMongoEventStorageEngine storageEngine, Configuration configuration,
                                   StoreProperties properties) {
         return EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
