@@ -12,6 +12,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
@@ -145,7 +146,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         events.createIndex(Indexes.ascending(AGGREGATE_SEQUENCE_KEY), new IndexOptions().unique(true));
         events.createIndex(Indexes.ascending(EVENT_IDENTIFIER), new IndexOptions().unique(true));
         sequences.updateOne(eq(POSITION, counterId), Updates.setOnInsert(RESERVED, 0L),
-                            new com.mongodb.client.model.UpdateOptions().upsert(true));
+                            new UpdateOptions().upsert(true));
     }
 
     /** Whether commits run in server transactions: decided from the server's handshake, never configured. */
@@ -245,12 +246,17 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         }
     }
 
+    /**
+     * Reserves {@code count} positions and returns the first. Reads the counter as it was before the increment: the
+     * embedded store applies {@code $inc} atomically but reads the "after" document back outside its lock, so
+     * concurrent callers asking for it can be handed the same value.
+     */
     private long reserve(int count) {
-        Document counter = sequences.findOneAndUpdate(
+        Document before = sequences.findOneAndUpdate(
                 eq(POSITION, counterId),
                 Updates.inc(RESERVED, (long) count),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        return ((Number) counter.get(RESERVED)).longValue() - count;
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
+        return before == null ? 0 : ((Number) before.get(RESERVED)).longValue();
     }
 
     private void insertInTransaction(List<Document> documents) {
@@ -259,6 +265,10 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         }
     }
 
+    /**
+     * Inserts from the last position to the first, so that tracking readers, who stop at the first missing
+     * position, cannot see a commit before its first event is in; an ordered insert stops at the first conflict.
+     */
     private void insertFirstPositionLast(List<Document> documents) {
         List<Document> lastFirst = new ArrayList<>(documents);
         Collections.reverse(lastFirst);
