@@ -1,0 +1,152 @@
+package io.opsplane.query.support;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.opsplane.platform.auth.ApiKeyCredential;
+import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.QuerySideApplication;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The query side started for real on a random port against an in-memory MongoDB-compatible
+ * store, with helpers to seed events and keys and to call it over HTTP.
+ */
+public final class QuerySideUnderTest implements AutoCloseable {
+
+    /** The aggregate type the command side records execution events under. */
+    public static final String EXECUTION_AGGREGATE = "ToolExecution";
+
+    private final MongoServer mongoServer;
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Map<String, Long> nextSequence = new HashMap<>();
+    private final String baseUrl;
+
+    private QuerySideUnderTest(String... properties) {
+        mongoServer = new MongoServer(new MemoryBackend());
+        InetSocketAddress address = mongoServer.bind();
+        // As arguments, because default properties rank below query-side.yml.
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.mongodb.uri=mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test",
+                "--server.port=0"));
+        Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
+        context = QuerySideApplication.builder()
+                .sources(PositionedEventStorage.class)
+                .run(arguments.toArray(String[]::new));
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    public static QuerySideUnderTest start(String... properties) {
+        return new QuerySideUnderTest(properties);
+    }
+
+    /** Stores a key the platform filter will accept, as the command side would project it. */
+    public String issueKey(String principal, String... scopes) {
+        String key = ApiKeySecrets.generate();
+        String keyId = "key-" + principal.replaceAll("[^a-z0-9]", "-") + "-" + System.nanoTime();
+        context.getBean(MongoTemplate.class).save(new ApiKeyCredential(keyId, ApiKeySecrets.hash(key), principal,
+                principal, "human", null, Set.of(scopes), List.of(), null, null, null,
+                ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), Instant.now(), null));
+        return key;
+    }
+
+    /** Appends events to one execution's stream and returns the position of the last. */
+    public long record(String executionId, Object... payloads) {
+        return recordAt(Instant.now(), executionId, payloads);
+    }
+
+    /** As {@link #record}, with every event timestamped {@code timestamp}. */
+    public long recordAt(Instant timestamp, String executionId, Object... payloads) {
+        EventStore eventStore = context.getBean(EventStore.class);
+        for (Object payload : payloads) {
+            long sequence = nextSequence.merge(executionId, 1L, Long::sum) - 1;
+            eventStore.publish(new GenericDomainEventMessage<>(EXECUTION_AGGREGATE, executionId, sequence, payload,
+                    Map.of(), UUID.randomUUID().toString(), timestamp));
+        }
+        return headPosition();
+    }
+
+    public long headPosition() {
+        return EventPositions.of(context.getBean(EventStore.class).createHeadToken());
+    }
+
+    public Response get(String pathAndQuery, String key) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET(), key);
+    }
+
+    public Response send(HttpRequest.Builder request, String key) {
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? json.missingNode() : json.readTree(response.body());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Retry-After").orElse(null), body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+        mongoServer.shutdownNow();
+    }
+
+    public record Response(int status, String contentType, String retryAfter, JsonNode body) {
+
+        public String code() {
+            return body.path("code").asString();
+        }
+    }
+
+    /**
+     * Until the platform wires the engine that numbers events globally, the stock axon-mongo
+     * engine gives every event position -1; Axon's in-memory engine numbers them, which is what
+     * ordering, cursors and {@code minPosition} are about. Tokens, keys and read models stay in Mongo.
+     */
+    static class PositionedEventStorage {
+
+        @Bean
+        @Primary
+        EventStorageEngine positionedEventStorageEngine() {
+            return new InMemoryEventStorageEngine();
+        }
+    }
+}
