@@ -7,13 +7,9 @@ import io.opsplane.platform.auth.ApiKeySecrets;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.QuerySideApplication;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,9 +53,7 @@ public final class QuerySideUnderTest implements AutoCloseable {
                 "--spring.mongodb.uri=mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test",
                 "--server.port=0"));
         Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
-        context = QuerySideApplication.builder()
-                .sources(PositionedEventStorage.class)
-                .run(arguments.toArray(String[]::new));
+        context = QuerySideApplication.builder().run(arguments.toArray(String[]::new));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
     }
@@ -133,20 +127,6 @@ public final class QuerySideUnderTest implements AutoCloseable {
 
         public String code() {
             return body.path("code").asString();
-        }
-    }
-
-    /**
-     * Until the platform wires the engine that numbers events globally, the stock axon-mongo
-     * engine gives every event position -1; Axon's in-memory engine numbers them, which is what
-     * ordering, cursors and {@code minPosition} are about. Tokens, keys and read models stay in Mongo.
-     */
-    static class PositionedEventStorage {
-
-        @Bean
-        @Primary
-        EventStorageEngine positionedEventStorageEngine() {
-            return new InMemoryEventStorageEngine();
         }
     }
 }
