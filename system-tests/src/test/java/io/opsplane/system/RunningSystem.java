@@ -1,0 +1,121 @@
+package io.opsplane.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.command.CommandSideApplication;
+import io.opsplane.localrun.EmbeddedStore;
+import io.opsplane.localrun.Gateway;
+import io.opsplane.query.QuerySideApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The whole system in one JVM, as {@code ./opsplane run} assembles it from processes: an
+ * embedded store, the command side, the query side and the gateway that is the single base URL.
+ */
+final class RunningSystem implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final EmbeddedStore store;
+    private final ConfigurableApplicationContext commandSide;
+    private final ConfigurableApplicationContext querySide;
+    private final Gateway gateway;
+    private final String adminKey;
+
+    private RunningSystem(Path dataDir) throws IOException {
+        store = EmbeddedStore.inMemory();
+        String uri = "--spring.mongodb.uri=" + store.connectionString() + "/opsplane";
+        commandSide = CommandSideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
+        querySide = QuerySideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
+        gateway = Gateway.start(0, URI.create("http://127.0.0.1:" + port(commandSide)),
+                URI.create("http://127.0.0.1:" + port(querySide)));
+        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
+    }
+
+    static RunningSystem start(Path dataDir) throws Exception {
+        RunningSystem system = new RunningSystem(dataDir);
+        system.awaitAccepted(system.adminKey);
+        return system;
+    }
+
+    String adminKey() {
+        return adminKey;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String key, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(70))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> delete(String path, String key) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + key)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Issues a key through the API and waits until both sides accept it. */
+    JsonNode issueKey(String body) throws Exception {
+        HttpResponse<String> response = post("/v1/api-keys", adminKey, body);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("issuing a key failed: " + response.body());
+        }
+        JsonNode issued = JSON.readTree(response.body());
+        awaitAccepted(issued.path("key").asText());
+        return issued;
+    }
+
+    /** Waits until a key authenticates on both sides (the credential projection is asynchronous). */
+    private void awaitAccepted(String key) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            int query = get("/v1/executions?limit=1", key).statusCode();
+            int command = post("/v1/executions", key, "{}").statusCode();
+            if (query != 401 && command != 401) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new IllegalStateException("the key was not accepted by both sides in time");
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        querySide.close();
+        commandSide.close();
+        store.close();
+    }
+}
