@@ -1,5 +1,6 @@
 package io.opsplane.query.config;
 
+import io.opsplane.query.eventlog.EventLogProjection;
 import io.opsplane.query.execution.ExecutionProjection;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -16,7 +17,7 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 class ProjectionProcessorConfiguration {
 
-    static final List<String> PROJECTIONS = List.of(ExecutionProjection.PROCESSING_GROUP);
+    static final List<String> PROJECTIONS = List.of(ExecutionProjection.PROCESSING_GROUP, EventLogProjection.PROCESSING_GROUP);
 
     @Bean
     ConfigurerModule projectionProcessors(QueryProperties properties) {

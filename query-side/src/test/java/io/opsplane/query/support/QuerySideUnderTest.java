@@ -79,10 +79,15 @@ public final class QuerySideUnderTest implements AutoCloseable {
 
     /** As {@link #record}, with every event timestamped {@code timestamp}. */
     public long recordAt(Instant timestamp, String executionId, Object... payloads) {
+        return append(EXECUTION_AGGREGATE, executionId, timestamp, payloads);
+    }
+
+    /** Appends events to any aggregate's stream and returns the position of the last. */
+    public long append(String aggregateType, String aggregateId, Instant timestamp, Object... payloads) {
         EventStore eventStore = context.getBean(EventStore.class);
         for (Object payload : payloads) {
-            long sequence = nextSequence.merge(executionId, 1L, Long::sum) - 1;
-            eventStore.publish(new GenericDomainEventMessage<>(EXECUTION_AGGREGATE, executionId, sequence, payload,
+            long sequence = nextSequence.merge(aggregateId, 1L, Long::sum) - 1;
+            eventStore.publish(new GenericDomainEventMessage<>(aggregateType, aggregateId, sequence, payload,
                     Map.of(), UUID.randomUUID().toString(), timestamp));
         }
         return headPosition();

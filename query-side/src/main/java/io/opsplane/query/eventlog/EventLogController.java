@@ -1,0 +1,67 @@
+package io.opsplane.query.eventlog;
+
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.platform.auth.RequiresScope;
+import io.opsplane.query.consistency.ReadYourWrites;
+import io.opsplane.query.web.QueryParameters;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The raw audit event log, oldest first. */
+@RestController
+@RequestMapping(path = "/v1/events", produces = MediaType.APPLICATION_JSON_VALUE)
+class EventLogController {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final EventLogStore store;
+    private final ReadYourWrites readYourWrites;
+    private final JsonMapper json;
+
+    EventLogController(EventLogStore store, ReadYourWrites readYourWrites, JsonMapper json) {
+        this.store = store;
+        this.readYourWrites = readYourWrites;
+        this.json = json;
+    }
+
+    @GetMapping
+    @RequiresScope(Scope.LOGS_READ)
+    EventLogPage list(ListParameters parameters) {
+        EventLogFilter filter = parameters.toFilter();
+        readYourWrites.await(EventLogProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", parameters.minPosition()));
+        List<EventLogDocument> found = store.page(filter);
+        List<EventLogDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
+        Long nextAfter = found.size() > filter.limit() ? page.get(page.size() - 1).position() : null;
+        return new EventLogPage(page.stream().map(this::item).toList(), nextAfter);
+    }
+
+    private EventLogItem item(EventLogDocument d) {
+        return new EventLogItem(d.position(), d.type(), d.aggregateId(), d.sequence(), d.timestamp(),
+                d.actor() == null ? null : json.readTree(d.actor()), json.readTree(d.payload()), d.hash());
+    }
+
+    /** The query parameters of an event log request, as sent. */
+    record ListParameters(String type, String aggregateId, String since, String after, String limit,
+                          String minPosition) {
+
+        EventLogFilter toFilter() {
+            List<String> types = QueryParameters.text(type)
+                    .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList())
+                    .orElse(List.of());
+            return new EventLogFilter(types, QueryParameters.text(aggregateId), QueryParameters.instant("since", since),
+                    QueryParameters.position("after", after), QueryParameters.limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
+        }
+    }
+
+    /** One page of the log; {@code nextAfter} is null when the page reached the end of the log. */
+    record EventLogPage(List<EventLogItem> items, Long nextAfter) {
+    }
+}

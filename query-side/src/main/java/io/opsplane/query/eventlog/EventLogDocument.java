@@ -1,0 +1,31 @@
+package io.opsplane.query.eventlog;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.CompoundIndex;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import java.time.Instant;
+
+/**
+ * One event in the {@code eventlog} read model, keyed by its global position so that a redelivered
+ * event overwrites itself. Actor and payload are JSON text: payload keys may hold {@code .} or
+ * {@code $}, which MongoDB field names reject.
+ *
+ * @param sequence the event's sequence in its aggregate; null for an event outside any aggregate
+ * @param hash     {@code sha256:} over the canonical JSON of the item without its hash
+ */
+@Document(EventLogDocument.COLLECTION)
+@CompoundIndex(name = "by_type", def = "{'type': 1, '_id': 1}")
+@CompoundIndex(name = "by_aggregate", def = "{'aggregateId': 1, '_id': 1}")
+record EventLogDocument(
+        @Id long position,
+        String type,
+        String aggregateId,
+        Long sequence,
+        Instant timestamp,
+        String actor,
+        String payload,
+        String hash) {
+
+    static final String COLLECTION = "eventlog";
+}

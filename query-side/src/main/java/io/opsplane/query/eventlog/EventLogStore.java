@@ -1,0 +1,56 @@
+package io.opsplane.query.eventlog;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.IndexOperations;
+import org.springframework.data.mongodb.core.index.IndexResolver;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+/** The {@code eventlog} collection: one document per event, read in position order. */
+@Component
+class EventLogStore {
+
+    private final MongoTemplate mongo;
+
+    EventLogStore(MongoTemplate mongo) {
+        this.mongo = mongo;
+        IndexOperations indexes = mongo.indexOps(EventLogDocument.class);
+        IndexResolver.create(mongo.getConverter().getMappingContext())
+                .resolveIndexFor(EventLogDocument.class)
+                .forEach(indexes::createIndex);
+    }
+
+    /** Inserts or replaces the event at its position; storing the same event again changes nothing. */
+    void save(EventLogDocument document) {
+        mongo.save(document);
+    }
+
+    Optional<EventLogDocument> findByPosition(long position) {
+        return Optional.ofNullable(mongo.findById(position, EventLogDocument.class));
+    }
+
+    void deleteAll() {
+        mongo.remove(new Query(), EventLogDocument.class);
+    }
+
+    /** Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on. */
+    List<EventLogDocument> page(EventLogFilter filter) {
+        List<Criteria> criteria = new ArrayList<>();
+        if (!filter.types().isEmpty()) {
+            criteria.add(where("type").in(filter.types()));
+        }
+        filter.aggregateId().ifPresent(id -> criteria.add(where("aggregateId").is(id)));
+        filter.since().ifPresent(since -> criteria.add(where("timestamp").gte(since)));
+        filter.after().ifPresent(after -> criteria.add(where("_id").gt(after)));
+        Query query = criteria.isEmpty() ? new Query() : new Query(new Criteria().andOperator(criteria));
+        return mongo.find(query.with(Sort.by(Sort.Order.asc("_id"))).limit(filter.limit() + 1), EventLogDocument.class);
+    }
+}

@@ -1,0 +1,109 @@
+package io.opsplane.query.eventlog;
+
+import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.query.support.QuerySideUnderTest;
+import io.opsplane.query.support.QuerySideUnderTest.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.opsplane.query.support.ExecutionEvents.ALICE;
+import static io.opsplane.query.support.ExecutionEvents.requested;
+import static io.opsplane.query.support.ExecutionEvents.started;
+import static io.opsplane.query.support.ExecutionEvents.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The audit event log over HTTP, against the real application and an in-memory store. */
+class EventLogEndpointsTest {
+
+    private static QuerySideUnderTest app;
+    private static String reader;
+
+    @BeforeAll
+    static void start() {
+        app = QuerySideUnderTest.start();
+        reader = app.issueKey("auditor@example.com", "logs:read");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void listsEventsOldestFirstWithTheirPositions() {
+        String id = "ex-" + UUID.randomUUID();
+        long head = app.record(id, requested(id, "service.healthcheck", ALICE), started(id), succeeded(id));
+
+        Response response = app.get("/v1/events?aggregateId=" + id + "&minPosition=" + head, reader);
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode items = response.body().path("items");
+        assertThat(items.valueStream().map(e -> e.path("type").asString()))
+                .containsExactly("execution.requested", "execution.started", "execution.succeeded");
+        assertThat(items.valueStream().map(e -> e.path("sequence").asLong())).containsExactly(0L, 1L, 2L);
+        assertThat(items.get(2).path("position").asLong()).isEqualTo(head);
+        assertThat(items.get(0).path("position").isIntegralNumber()).isTrue();
+        JsonNode first = items.get(0);
+        assertThat(List.copyOf(first.propertyNames())).containsExactlyInAnyOrder("position", "type", "aggregateId",
+                "sequence", "timestamp", "actor", "payload", "hash");
+        assertThat(first.path("aggregateId").asString()).isEqualTo(id);
+        assertThat(first.path("actor").path("name").asString()).isEqualTo("alice@example.com");
+        assertThat(first.path("payload").path("input").path("headers").path("$ref").asString()).isEqualTo("#/a");
+        assertThat(first.path("hash").asString()).startsWith("sha256:");
+        assertThat(response.body().has("nextAfter")).isTrue();
+        assertThat(response.body().path("nextAfter").isNull()).isTrue();
+    }
+
+    @Test
+    void filtersByTypesAndPagesAfterAPosition() {
+        String id = "ex-" + UUID.randomUUID();
+        String keyId = "key-" + UUID.randomUUID();
+        app.record(id, requested(id, "service.healthcheck", ALICE), started(id), succeeded(id));
+        long head = app.append("ApiKey", keyId, Instant.now(), new ApiKeyRevokedEvent(keyId, ALICE));
+
+        Response typed = app.get("/v1/events?type=apikey.revoked,execution.succeeded&limit=1000&minPosition=" + head,
+                reader);
+        assertThat(typed.body().path("items").valueStream().map(e -> e.path("type").asString()))
+                .containsOnly("apikey.revoked", "execution.succeeded").contains("apikey.revoked");
+
+        List<Long> paged = new ArrayList<>();
+        Response page = app.get("/v1/events?limit=2", reader);
+        while (true) {
+            page.body().path("items").forEach(e -> paged.add(e.path("position").asLong()));
+            if (page.body().path("nextAfter").isNull()) {
+                break;
+            }
+            assertThat(page.body().path("items")).hasSize(2);
+            page = app.get("/v1/events?limit=2&after=" + page.body().path("nextAfter").asLong(), reader);
+        }
+        assertThat(paged).isSorted().doesNotHaveDuplicates().contains(head).last().isEqualTo(head);
+
+        Response after = app.get("/v1/events?after=" + (head - 1), reader);
+        assertThat(after.body().path("items").valueStream().map(e -> e.path("position").asLong())).containsExactly(head);
+    }
+
+    @Test
+    void rejectsInvalidParameters() {
+        for (String query : List.of("limit=1001", "limit=0", "limit=x", "after=x", "after=-2", "since=today",
+                "minPosition=x")) {
+            Response response = app.get("/v1/events?" + query, reader);
+            assertThat(response.status()).as(query).isEqualTo(400);
+            assertThat(response.code()).as(query).isEqualTo("invalid_parameter");
+        }
+        assertThat(app.get("/v1/events?limit=1000", reader).status()).isEqualTo(200);
+    }
+
+    @Test
+    void requiresAKeyWithLogsRead() {
+        assertThat(app.get("/v1/events", null).code()).isEqualTo("unauthenticated");
+        String operator = app.issueKey("operator@example.com", "tools:execute");
+        assertThat(app.get("/v1/events", operator).code()).isEqualTo("forbidden");
+    }
+}
