@@ -36,6 +36,7 @@ public final class EventStoreBenchmark {
     private static final int LAG_SENDERS = 8;
     private static final int LAG_RATE_PER_SECOND = 200;
     private static final int LAG_SECONDS = 4;
+    private static final AtomicLong fresh = new AtomicLong();
 
     private EventStoreBenchmark() {
     }
@@ -90,7 +91,6 @@ public final class EventStoreBenchmark {
 
     private static Row measure(String kind, EventStorageEngine engine, String uri, long stored) throws Exception {
         Row row = new Row();
-        AtomicLong fresh = new AtomicLong();
         row.appendsPerSecond = median(3, TimeUnit.SECONDS.toNanos(3), () -> {
             long start = System.nanoTime();
             int appended = 0;
@@ -153,7 +153,7 @@ public final class EventStoreBenchmark {
             senders.submit(() -> {
                 long next = System.nanoTime();
                 for (int i = 0; i < expected / LAG_SENDERS; i++) {
-                    engine.appendEvents(event("lag-" + ids.incrementAndGet(), 0));
+                    engine.appendEvents(event("lag-" + fresh.incrementAndGet(), 0));
                     next += intervalNanos;
                     long wait = next - System.nanoTime();
                     if (wait > 0) {
