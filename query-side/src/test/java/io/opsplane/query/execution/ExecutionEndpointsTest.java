@@ -231,6 +231,10 @@ class ExecutionEndpointsTest {
         assertThat(health.body().path("status").asString()).isEqualTo("UP");
         assertThat(app.get("/actuator/health/readiness", null).status()).isEqualTo(200);
 
+        assertThat(app.get("/actuator/prometheus", null).status()).isEqualTo(200);
+        assertThat(app.get("/swagger-ui.html", null).status()).isIn(200, 302);
+        assertThat(app.get("/swagger-ui/index.html", null).status()).isEqualTo(200);
+
         Response docs = app.get("/v3/api-docs", null);
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body().path("paths").has("/v1/executions")).isTrue();

@@ -107,8 +107,10 @@ public final class QuerySideUnderTest implements AutoCloseable {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? json.missingNode() : json.readTree(response.body());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = response.body().isEmpty() || !contentType.contains("json")
+                    ? json.missingNode() : json.readTree(response.body());
+            return new Response(response.statusCode(), contentType,
                     response.headers().firstValue("Retry-After").orElse(null), body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
