@@ -25,6 +25,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -75,7 +76,7 @@ class ApiKeyController {
         IssuedKey issued = new IssuedKey(keyId, key, command.prefix(), command.lastFour(), command.name(),
                 command.principal(), command.kind().wireName(), command.owner(),
                 command.scopes().stream().map(Scope::wireName).sorted().toList(), command.toolPatterns(),
-                command.expiresAt(), command.rateLimit(), clock.instant());
+                command.expiresAt(), command.rateLimit(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         return ResponseEntity.created(URI.create("/v1/api-keys/" + keyId)).body(issued);
     }
 
