@@ -1,22 +1,13 @@
 package io.opsplane.query.execution;
 
 import io.opsplane.api.audit.EventNames;
-import io.opsplane.api.execution.ExecutionFailedEvent;
-import io.opsplane.api.execution.ExecutionPlannedEvent;
-import io.opsplane.api.execution.ExecutionRequestedEvent;
-import io.opsplane.api.execution.ExecutionStartedEvent;
-import io.opsplane.api.execution.ExecutionStepFailedEvent;
-import io.opsplane.api.execution.ExecutionStepSucceededEvent;
-import io.opsplane.api.execution.ExecutionSucceededEvent;
-import io.opsplane.api.execution.ExecutionUnknownEvent;
 import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.api.execution.ExecutionViewReducer;
 import io.opsplane.platform.store.EventPositions;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +28,8 @@ import java.util.Optional;
 public class ExecutionProjection {
 
     public static final String PROCESSING_GROUP = "executions";
+    /** The command side's aggregate type (its class's simple name), as stored with each event. */
+    static final String EXECUTION_AGGREGATE_TYPE = "ToolExecution";
 
     /** Payload fields left out of timeline entries: the view already holds them once. */
     private static final List<String> FIELDS_IN_VIEW = List.of("executionId", "input", "output", "plan");
@@ -49,52 +42,16 @@ public class ExecutionProjection {
         this.json = json;
     }
 
+    /**
+     * Every event of a {@code ToolExecution} stream, whatever its type: the shared reducer decides
+     * what each one means, so an event type added later is folded without a handler here.
+     */
     @EventHandler
-    void on(ExecutionPlannedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionRequestedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionStartedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionStepSucceededEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionStepFailedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionSucceededEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionFailedEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
-    }
-
-    @EventHandler
-    void on(ExecutionUnknownEvent event, @Timestamp Instant timestamp, @SequenceNumber long sequence,
-            TrackingToken token) {
-        fold(event.executionId(), event, timestamp, sequence, token);
+    void on(Object event, DomainEventMessage<?> message, TrackingToken token) {
+        if (!EXECUTION_AGGREGATE_TYPE.equals(message.getType())) {
+            return;
+        }
+        fold(message.getAggregateIdentifier(), event, message.getTimestamp(), message.getSequenceNumber(), token);
     }
 
     @ResetHandler

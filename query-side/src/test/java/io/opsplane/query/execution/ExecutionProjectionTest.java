@@ -4,9 +4,11 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.UUID;
 
 import static io.opsplane.query.support.ExecutionEvents.ALICE;
 import static io.opsplane.query.support.ExecutionEvents.DEPLOY_BOT;
@@ -54,10 +57,10 @@ class ExecutionProjectionTest {
 
     @Test
     void foldsAnExecutionIntoItsViewAndTimeline() {
-        projection.on(requested("ex-1", "service.healthcheck", ALICE), T0, 0, at(10));
-        projection.on(started("ex-1"), T0.plusMillis(5), 1, at(11));
-        projection.on(stepSucceeded("ex-1", "probe"), T0.plusMillis(20), 2, at(14));
-        projection.on(succeeded("ex-1"), T0.plusMillis(47), 3, at(15));
+        deliver(requested("ex-1", "service.healthcheck", ALICE), T0, 0, at(10));
+        deliver(started("ex-1"), T0.plusMillis(5), 1, at(11));
+        deliver(stepSucceeded("ex-1", "probe"), T0.plusMillis(20), 2, at(14));
+        deliver(succeeded("ex-1"), T0.plusMillis(47), 3, at(15));
 
         ExecutionDocument document = store.findById("ex-1").orElseThrow();
         assertThat(document.tool()).isEqualTo("service.healthcheck");
@@ -92,14 +95,14 @@ class ExecutionProjectionTest {
 
     @Test
     void redeliveredEventsChangeNothing() {
-        projection.on(requested("ex-2", "billing.refund", DEPLOY_BOT), T0, 0, at(3));
-        projection.on(started("ex-2"), T0.plusMillis(1), 1, at(4));
-        projection.on(failed("ex-2"), T0.plusMillis(18), 2, at(6));
+        deliver(requested("ex-2", "billing.refund", DEPLOY_BOT), T0, 0, at(3));
+        deliver(started("ex-2"), T0.plusMillis(1), 1, at(4));
+        deliver(failed("ex-2"), T0.plusMillis(18), 2, at(6));
         ExecutionDocument before = store.findById("ex-2").orElseThrow();
 
-        projection.on(requested("ex-2", "billing.refund", DEPLOY_BOT), T0, 0, at(3));
-        projection.on(started("ex-2"), T0.plusMillis(1), 1, at(4));
-        projection.on(failed("ex-2"), T0.plusMillis(18), 2, at(6));
+        deliver(requested("ex-2", "billing.refund", DEPLOY_BOT), T0, 0, at(3));
+        deliver(started("ex-2"), T0.plusMillis(1), 1, at(4));
+        deliver(failed("ex-2"), T0.plusMillis(18), 2, at(6));
 
         assertThat(store.findById("ex-2")).contains(before);
         assertThat(before.status()).isEqualTo("failed");
@@ -108,7 +111,7 @@ class ExecutionProjectionTest {
 
     @Test
     void recordsPlansWithoutRepeatingThePlanInTheTimeline() {
-        projection.on(planned("ex-3", "service.healthcheck", ALICE), T0, 0, at(7));
+        deliver(planned("ex-3", "service.healthcheck", ALICE), T0, 0, at(7));
 
         ExecutionDocument document = store.findById("ex-3").orElseThrow();
         assertThat(document.status()).isEqualTo("planned");
@@ -123,15 +126,22 @@ class ExecutionProjectionTest {
 
     @Test
     void takesPositionsFromReplayTokensToo() {
-        projection.on(requested("ex-4", "service.healthcheck", ALICE), T0, 0,
+        deliver(requested("ex-4", "service.healthcheck", ALICE), T0, 0,
                 ReplayToken.createReplayToken(at(100), at(21)));
 
         assertThat(store.findById("ex-4").orElseThrow().createdPosition()).isEqualTo(21);
     }
 
     @Test
+    void ignoresEventsOfOtherAggregates() {
+        projection.on(requested("ex-9", "service.healthcheck", ALICE), new GenericDomainEventMessage<>("ApiKey", "ex-9", 0,
+                requested("ex-9", "service.healthcheck", ALICE), MetaData.emptyInstance(), UUID.randomUUID().toString(), T0), at(1));
+        assertThat(store.findById("ex-9")).isEmpty();
+    }
+
+    @Test
     void resetClearsTheReadModel() {
-        projection.on(requested("ex-5", "service.healthcheck", ALICE), T0, 0, at(1));
+        deliver(requested("ex-5", "service.healthcheck", ALICE), T0, 0, at(1));
 
         projection.reset();
 
@@ -140,5 +150,17 @@ class ExecutionProjectionTest {
 
     private static TrackingToken at(long position) {
         return new GlobalSequenceTrackingToken(position);
+    }
+
+    /** Hands an event to the projection as Axon does: inside a domain event message of the execution's stream. */
+    private void deliver(Object event, Instant timestamp, long sequence, TrackingToken token) {
+        String executionId;
+        try {
+            executionId = (String) event.getClass().getMethod("executionId").invoke(event);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("not an execution event: " + event, e);
+        }
+        projection.on(event, new GenericDomainEventMessage<>(ExecutionProjection.EXECUTION_AGGREGATE_TYPE, executionId,
+                sequence, event, MetaData.emptyInstance(), UUID.randomUUID().toString(), timestamp), token);
     }
 }
