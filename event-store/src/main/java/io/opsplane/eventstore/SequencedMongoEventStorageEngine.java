@@ -94,12 +94,15 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
     static final String RESERVED_AT = "reservedAt";
     static final String PLACEHOLDER = "placeholder";
     static final String RESERVED = "reserved";
+    static final String PREVIOUS_HASH = "previousHash";
+    static final String HASH = "hash";
 
     private static final int PROBES_PER_ROUND = 64;
 
     private final MongoCollection<Document> events;
     private final MongoCollection<Document> snapshots;
     private final MongoCollection<Document> sequences;
+    private final MongoCollection<Document> checkpoints;
     private final String counterId;
     private final MongoClient mongoClient;
     private final Clock clock;
@@ -114,6 +117,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         this.events = database.getCollection(builder.eventsCollection);
         this.snapshots = database.getCollection(builder.snapshotsCollection);
         this.sequences = database.getCollection(builder.sequenceCollection);
+        this.checkpoints = database.getCollection(builder.checkpointsCollection);
         this.counterId = builder.eventsCollection;
         this.mongoClient = builder.mongoClient;
         this.clock = builder.clock;
@@ -147,6 +151,26 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         events.createIndex(Indexes.ascending(EVENT_IDENTIFIER), new IndexOptions().unique(true));
         sequences.updateOne(eq(POSITION, counterId), Updates.setOnInsert(RESERVED, 0L),
                             new UpdateOptions().upsert(true));
+    }
+
+    MongoCollection<Document> eventsCollection() {
+        return events;
+    }
+
+    MongoCollection<Document> checkpointsCollection() {
+        return checkpoints;
+    }
+
+    MongoCollection<Document> sequencesCollection() {
+        return sequences;
+    }
+
+    String counterId() {
+        return counterId;
+    }
+
+    int readBatchSize() {
+        return batchSize();
     }
 
     /** Whether commits run in server transactions: decided from the server's handshake, never configured. */
@@ -215,6 +239,8 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
             return;
         }
         List<Document> bodies = messages.stream().map(message -> serialize(message, serializer)).toList();
+        // Read before reserving, so the window between reservation and insert stays as short as it was.
+        Map<String, String> predecessorHashes = predecessorHashes(bodies);
         int count = bodies.size();
         long first = reserve(count);
         long reservedAtNanos = System.nanoTime();
@@ -230,6 +256,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         for (int i = 0; i < count; i++) {
             documents.add(positioned(bodies.get(i), first + i, reservedAtMillis));
         }
+        chain(documents, predecessorHashes);
         try {
             if (transactions) {
                 insertInTransaction(documents);
@@ -243,6 +270,61 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
                 failure.addSuppressed(placeholderFailure);
             }
             throw translate(failure, messages);
+        }
+    }
+
+    /**
+     * The stored hashes of the events that precede this commit's first event of each aggregate, keyed by their
+     * aggregate-sequence key: one {@code $in} read on the unique key. Axon appends event <i>n</i> of an aggregate only
+     * after loading event <i>n-1</i>, and the unique key lets one writer store each sequence number, so the hash read
+     * here is the one the chain continues from, without a transaction.
+     */
+    private Map<String, String> predecessorHashes(List<Document> bodies) {
+        java.util.Set<String> inCommit = new java.util.HashSet<>();
+        List<String> wanted = new ArrayList<>();
+        for (Document body : bodies) {
+            String aggregate = body.getString(AGGREGATE_IDENTIFIER);
+            if (aggregate == null) {
+                continue;
+            }
+            long sequence = ((Number) body.get(SEQUENCE_NUMBER)).longValue();
+            inCommit.add(sequenceKey(aggregate, sequence));
+            if (sequence > 0 && !inCommit.contains(sequenceKey(aggregate, sequence - 1))) {
+                wanted.add(sequenceKey(aggregate, sequence - 1));
+            }
+        }
+        Map<String, String> hashes = new HashMap<>();
+        if (!wanted.isEmpty()) {
+            for (Document document : events.find(in(AGGREGATE_SEQUENCE_KEY, wanted))
+                                           .projection(Projections.include(AGGREGATE_SEQUENCE_KEY, HASH))) {
+                hashes.put(document.getString(AGGREGATE_SEQUENCE_KEY), document.getString(HASH));
+            }
+        }
+        return hashes;
+    }
+
+    /**
+     * Adds each event's place in the audit chain: the hash of the previous event of its aggregate (from this commit
+     * or from the store) and its own hash over that and its content, once its position is final.
+     */
+    private static void chain(List<Document> documents, Map<String, String> predecessorHashes) {
+        Map<String, String> hashes = new HashMap<>(predecessorHashes);
+        for (Document document : documents) {
+            String aggregate = document.getString(AGGREGATE_IDENTIFIER);
+            String previous = io.opsplane.eventstore.audit.AuditHashes.GENESIS;
+            if (aggregate != null) {
+                long sequence = ((Number) document.get(SEQUENCE_NUMBER)).longValue();
+                // A predecessor that is not stored (a store written before the chain existed) leaves the link
+                // broken on purpose: verification reports it rather than the chain hiding it.
+                previous = sequence == 0 ? previous
+                        : hashes.getOrDefault(sequenceKey(aggregate, sequence - 1), previous);
+            }
+            document.append(PREVIOUS_HASH, previous);
+            String hash = io.opsplane.eventstore.audit.AuditHashes.event(previous, toStoredEvent(document));
+            document.append(HASH, hash);
+            if (aggregate != null) {
+                hashes.put(document.getString(AGGREGATE_SEQUENCE_KEY), hash);
+            }
         }
     }
 
@@ -417,7 +499,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
      * {@code _id $in}; stops at the first hole readers must still wait for, skips placeholders and abandoned holes.
      * An idle poll costs one exact lookup of the counter.
      */
-    private List<Document> readInOrder(long after, int limit) {
+    List<Document> readInOrder(long after, int limit) {
         long head = headPosition();
         List<Document> deliverable = new ArrayList<>();
         long next = after + 1;
@@ -456,7 +538,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         return deliverable;
     }
 
-    private TreeMap<Long, Document> readPositions(long first, long last) {
+    TreeMap<Long, Document> readPositions(long first, long last) {
         List<Long> positions = new ArrayList<>((int) (last - first + 1));
         for (long position = first; position <= last; position++) {
             positions.add(position);
@@ -552,11 +634,11 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         return "@" + position;
     }
 
-    private static boolean isPlaceholder(Document document) {
+    static boolean isPlaceholder(Document document) {
         return Boolean.TRUE.equals(document.getBoolean(PLACEHOLDER));
     }
 
-    private static long position(Document document) {
+    static long position(Document document) {
         return ((Number) document.get(POSITION)).longValue();
     }
 
@@ -585,7 +667,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         return new StoredTrackedEventData(token, toStoredEvent(document));
     }
 
-    private static StoredEvent toStoredEvent(Document document) {
+    static StoredEvent toStoredEvent(Document document) {
         Object sequence = document.get(SEQUENCE_NUMBER);
         return new StoredEvent(position(document),
                                document.getString(EVENT_IDENTIFIER),
@@ -596,7 +678,9 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
                                document.getString(PAYLOAD_TYPE),
                                document.getString(PAYLOAD_REVISION),
                                document.getString(PAYLOAD),
-                               document.getString(METADATA));
+                               document.getString(METADATA),
+                               document.getString(PREVIOUS_HASH),
+                               document.getString(HASH));
     }
 
     /**
@@ -604,7 +688,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
      * <p>
      * Required: {@link #database(MongoDatabase)}, {@link #eventSerializer(Serializer)} and
      * {@link #snapshotSerializer(Serializer)}. Defaults: events in {@code events}, snapshots in {@code snapshots},
-     * the position counter in {@code event_sequence}; {@code batchSize} 100 (positions per tracking read, events per
+     * the position counter in {@code event_sequence}, audit checkpoints in {@code event_checkpoints}; {@code batchSize} 100 (positions per tracking read, events per
      * aggregate read); {@code gapTimeout} 10 s; the system UTC clock; no upcasters; no {@link MongoClient}, which
      * means no transactions even on a server that offers them.
      */
@@ -615,6 +699,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         private String eventsCollection = "events";
         private String snapshotsCollection = "snapshots";
         private String sequenceCollection = "event_sequence";
+        private String checkpointsCollection = "event_checkpoints";
         private Duration gapTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private ReservationHook reservationHook = ReservationHook.NONE;
@@ -654,6 +739,15 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
          */
         public Builder sequenceCollection(String sequenceCollection) {
             this.sequenceCollection = sequenceCollection;
+            return this;
+        }
+
+        /**
+         * Collection of the audit checkpoints sealed by {@link AuditTrail}, one document per checkpoint keyed by its
+         * index. Defaults to {@code event_checkpoints}.
+         */
+        public Builder checkpointsCollection(String checkpointsCollection) {
+            this.checkpointsCollection = checkpointsCollection;
             return this;
         }
 

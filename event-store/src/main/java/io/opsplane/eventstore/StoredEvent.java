@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param payloadRevision     the serialized payload revision, may be {@code null}
  * @param payload             the payload exactly as serialized
  * @param metadata            the metadata exactly as serialized
+ * @param previousHash        the hash of the previous event of its aggregate (the audit chain), null if not stored
+ * @param hash                the event's own hash over its content and {@code previousHash}, null if not stored
  */
 public record StoredEvent(long position,
                           String eventIdentifier,
@@ -25,5 +27,7 @@ public record StoredEvent(long position,
                           String payloadType,
                           String payloadRevision,
                           String payload,
-                          String metadata) {
+                          String metadata,
+                          String previousHash,
+                          String hash) {
 }
