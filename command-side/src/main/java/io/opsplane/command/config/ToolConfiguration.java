@@ -20,8 +20,8 @@ class ToolConfiguration {
     }
 
     @Bean
-    ToolRegistry toolRegistry(List<Tool> tools) {
-        return new ToolRegistry(tools);
+    ToolRegistry toolRegistry(List<Tool> tools, ApprovalDefaultsProperties approvals) {
+        return new ToolRegistry(tools, approvals.defaultExpiresAfter().toString());
     }
 
     @Bean

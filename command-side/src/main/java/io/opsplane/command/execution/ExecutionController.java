@@ -14,6 +14,7 @@ import io.opsplane.platform.problem.InvalidInputException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -62,7 +63,18 @@ class ExecutionController {
                     "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
         }
         ExecutionService.Submission submission = parse(request, idempotencyKey);
-        ExecutionService.Outcome outcome = executions.submit(submission, key, waitFor);
+        return respond(executions.submit(submission, key, waitFor));
+    }
+
+    @PostMapping(path = "/v1/executions/{executionId}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
+    @RequiresScope(Scope.TOOLS_EXECUTE)
+    ResponseEntity<ExecutionView> retry(@PathVariable String executionId,
+                                        @RequestParam(name = "wait", required = false) String wait,
+                                        AuthenticatedKey key) {
+        return respond(executions.retry(executionId, key, parseWait(wait)));
+    }
+
+    private static ResponseEntity<ExecutionView> respond(ExecutionService.Outcome outcome) {
         ExecutionView view = outcome.execution().view();
         if (outcome.inProgress()) {
             return ResponseEntity.status(HttpStatus.ACCEPTED)

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.ExecutionMode;
+import io.opsplane.api.execution.ExecutionStatus;
 import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.PlanExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
+import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
 import io.opsplane.command.tool.InputValidator;
 import io.opsplane.command.tool.SecretRedactor;
@@ -29,6 +32,7 @@ import org.springframework.stereotype.Service;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,6 +53,9 @@ class ExecutionService {
     private final ExecutionReader reader;
     private final ExecutionWaiter waiter;
     private final SecretVault vault;
+    /** Per-tool rate limits and budgets (issue 7); a field so that this class's constructor stays the runtime's. */
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.opsplane.command.ratelimit.ExecutionAdmission admission;
 
     ExecutionService(ToolRegistry registry, InputValidator validator, CommandGateway commands,
                      ExecutionReader reader, ExecutionWaiter waiter, SecretVault vault) {
@@ -84,6 +91,10 @@ class ExecutionService {
             throw new InvalidInputException(errors);
         }
         tool.checkInput(submission.input());
+        if (submission.mode() == ExecutionMode.EXECUTE) {
+            refuseUnavailable(tool);
+            refuseUnapproved(descriptor, submission.input());
+        }
 
         JsonNode redacted = SecretRedactor.redact(submission.input(), descriptor.secretFields());
         Map<String, Object> recordedInput = JSON.convertValue(redacted, MAP);
@@ -98,6 +109,7 @@ class ExecutionService {
                     submission.idempotencyKey(), requestHash, plan), executionId, requestHash);
             return answer(executionId, Duration.ZERO);
         }
+        admission.admit(key, descriptor.name(), submission.input(), executionId);
         boolean storedSecrets = vault.putIfAbsent(executionId,
                 SecretRedactor.extract(submission.input(), descriptor.secretFields()));
         try {
@@ -110,6 +122,50 @@ class ExecutionService {
             throw e;
         }
         return answer(executionId, wait);
+    }
+
+    /**
+     * Resumes a failed execution: only its original actor (the same principal) or an admin may,
+     * and its tool must still be registered and available.
+     */
+    Outcome retry(String executionId, AuthenticatedKey key, Duration wait) {
+        RecordedExecution existing = reader.read(executionId).orElseThrow(() -> ApiException.notFound(
+                "execution_not_found", "no execution with id " + executionId));
+        if (!key.isAdmin() && !isOriginalActor(existing, key)) {
+            throw ApiException.forbidden("forbidden", "only the original actor or an admin may retry this execution");
+        }
+        if (existing.view().status() != ExecutionStatus.FAILED) {
+            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
+                    + executionId + " is " + existing.view().status().name().toLowerCase(Locale.ROOT));
+        }
+        registry.find(existing.view().tool()).ifPresent(this::refuseUnavailable);
+        commands.sendAndWait(new RetryExecutionCommand(executionId, key.actor()));
+        return answer(executionId, wait);
+    }
+
+    private static boolean isOriginalActor(RecordedExecution execution, AuthenticatedKey key) {
+        return execution.view().actor() != null && key.principal().equals(execution.view().actor().name());
+    }
+
+    private void refuseUnavailable(Tool tool) {
+        tool.unavailableReason().ifPresent(reason -> {
+            throw new ApiException(503, "connector_unavailable", "Connector unavailable",
+                    tool.descriptor().name() + " cannot run: " + reason);
+        });
+    }
+
+    /**
+     * Approval requests are not implemented yet: an execution that needs approval is refused, never
+     * run. The approvals feature replaces this answer with {@code 202 pending_approval}.
+     */
+    private static void refuseUnapproved(ToolDescriptor descriptor, JsonNode input) {
+        int needed = ApprovalRequirement.requiredApprovals(descriptor.approval(), input);
+        if (needed > 0) {
+            throw new ApiException(409, "approval_required", "Approval required",
+                    descriptor.name() + " needs " + needed + " approval(s) for this input; approval requests are"
+                            + " not available yet, so it cannot be executed",
+                    Map.of("minApprovals", needed), Map.of());
+        }
     }
 
     private Plan plan(Tool tool, JsonNode input) {

@@ -4,6 +4,7 @@ import io.opsplane.api.execution.CompleteExecutionCommand;
 import io.opsplane.api.execution.ExecutionFailedEvent;
 import io.opsplane.api.execution.ExecutionPlannedEvent;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.execution.ExecutionStartedEvent;
 import io.opsplane.api.execution.ExecutionStatus;
 import io.opsplane.api.execution.ExecutionStepFailedEvent;
@@ -15,8 +16,10 @@ import io.opsplane.api.execution.PlanExecutionCommand;
 import io.opsplane.api.execution.RecordStepFailedCommand;
 import io.opsplane.api.execution.RecordStepSucceededCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
+import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
+import io.opsplane.api.execution.ToolRef;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
@@ -26,6 +29,8 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -41,6 +46,9 @@ class ToolExecution {
     private String executionId;
     private ExecutionStatus status;
     private boolean idempotentTool;
+    private ToolRef tool;
+    private Map<String, Object> input;
+    private boolean awaitingStart;
     private int attempts;
     private Instant startedAt;
 
@@ -73,13 +81,27 @@ class ToolExecution {
         if (hasOutcome()) {
             return StartDecision.SKIP;
         }
-        if (!wasStarted() || idempotentTool) {
+        if (awaitingStart || idempotentTool) {
             apply(new ExecutionStartedEvent(executionId, command.runner(), attempts + 1));
             return StartDecision.RUN;
         }
         apply(new ExecutionUnknownEvent(executionId, "the runner stopped after starting attempt " + attempts
                 + " and the tool is not idempotent: check the target system before retrying"));
         return StartDecision.SKIP;
+    }
+
+    /**
+     * Resumes a failed execution under the same id. The runner skips the steps that succeeded, so
+     * nothing completed is repeated. Only a failure may be retried: an unknown outcome needs a
+     * person to reconcile first, and a success or a plan has nothing to resume.
+     */
+    @CommandHandler
+    void handle(RetryExecutionCommand command) {
+        if (!hasFailed()) {
+            throw new InvalidExecutionStateException("only a failed execution can be retried; execution "
+                    + executionId + " is " + status.name().toLowerCase(Locale.ROOT));
+        }
+        apply(new ExecutionRetriedEvent(executionId, tool, input, command.actor()));
     }
 
     @CommandHandler
@@ -115,6 +137,10 @@ class ToolExecution {
                 || status == ExecutionStatus.UNKNOWN;
     }
 
+    private boolean hasFailed() {
+        return status == ExecutionStatus.FAILED;
+    }
+
     private boolean wasStarted() {
         return attempts > 0;
     }
@@ -140,12 +166,22 @@ class ToolExecution {
         executionId = event.executionId();
         status = ExecutionStatus.RUNNING;
         idempotentTool = event.tool().idempotent();
+        tool = event.tool();
+        input = event.input();
+        awaitingStart = true;
+    }
+
+    @EventSourcingHandler
+    void on(ExecutionRetriedEvent event) {
+        status = ExecutionStatus.RUNNING;
+        awaitingStart = true;
     }
 
     @EventSourcingHandler
     void on(ExecutionStartedEvent event, @Timestamp Instant at) {
         attempts = event.attempt();
         startedAt = at;
+        awaitingStart = false;
         status = ExecutionStatus.RUNNING;
     }
 

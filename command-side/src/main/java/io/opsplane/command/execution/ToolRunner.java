@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.execution.CompleteExecutionCommand;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
+import io.opsplane.api.execution.RecordStepFailedCommand;
+import io.opsplane.api.execution.RecordStepSucceededCommand;
+import io.opsplane.api.execution.StepStatus;
+import io.opsplane.api.execution.ToolRef;
 import io.opsplane.api.execution.FailExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
@@ -22,6 +27,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +55,7 @@ class ToolRunner {
     private final CommandGateway commands;
     private final ToolRegistry registry;
     private final SecretVault vault;
+    private final ExecutionReader reader;
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "tool-worker");
         thread.setDaemon(true);
@@ -55,7 +63,8 @@ class ToolRunner {
     });
     private final String runnerName = ManagementFactory.getRuntimeMXBean().getName();
 
-    ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault) {
+    ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault, ExecutionReader reader) {
+        this.reader = reader;
         this.commands = commands;
         this.registry = registry;
         this.vault = vault;
@@ -63,18 +72,27 @@ class ToolRunner {
 
     @EventHandler
     void on(ExecutionRequestedEvent event) {
-        String executionId = event.executionId();
+        run(event.executionId(), event.tool(), event.input());
+    }
+
+    /** A retry resumes the execution: the steps that already succeeded are skipped by {@link ToolContext#step}. */
+    @EventHandler
+    void on(ExecutionRetriedEvent event) {
+        run(event.executionId(), event.tool(), event.input());
+    }
+
+    private void run(String executionId, ToolRef ref, Map<String, Object> recordedInput) {
         StartDecision decision = commands.sendAndWait(new StartExecutionCommand(executionId, runnerName));
         if (decision != StartDecision.RUN) {
             vault.forget(executionId);
             return;
         }
-        Optional<Tool> tool = registry.find(event.tool().name());
+        Optional<Tool> tool = registry.find(ref.name());
         if (tool.isEmpty()) {
-            fail(executionId, "tool_unavailable", "tool " + event.tool().name() + " is no longer registered");
+            fail(executionId, "tool_unavailable", "tool " + ref.name() + " is no longer registered");
             return;
         }
-        JsonNode recorded = JSON.valueToTree(event.input());
+        JsonNode recorded = JSON.valueToTree(recordedInput);
         Optional<Map<String, JsonNode>> secrets = vault.take(executionId);
         if (secrets.isEmpty() && hasRedactedSecrets(recorded, tool.get())) {
             fail(executionId, "secret_unavailable", "the secret inputs were held only by the node that accepted "
@@ -82,26 +100,63 @@ class ToolRunner {
             return;
         }
         JsonNode input = SecretRedactor.restore(recorded, secrets.orElse(Map.of()));
-        ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1);
+        ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1,
+                new RecordedSteps(executionId, completedSteps(executionId)));
         Future<Map<String, Object>> running = workers.submit(() -> tool.get().run(input, context));
         try {
-            Map<String, Object> output = running.get(event.tool().timeoutMs(), TimeUnit.MILLISECONDS);
+            Map<String, Object> output = running.get(ref.timeoutMs(), TimeUnit.MILLISECONDS);
             commands.sendAndWait(new CompleteExecutionCommand(executionId, output));
         } catch (TimeoutException e) {
             running.cancel(true);
-            fail(executionId, "timeout", "the tool did not finish within " + event.tool().timeoutMs() + " ms");
+            fail(executionId, "timeout", "the tool did not finish within " + ref.timeoutMs() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ToolFailure failure) {
                 fail(executionId, failure.code(), failure.getMessage());
             } else {
-                log.error("Tool {} threw while running execution {}", event.tool().name(), executionId, cause);
+                log.error("Tool {} threw while running execution {}", ref.name(), executionId, cause);
                 fail(executionId, "tool_error", "the tool failed unexpectedly (" + cause.getClass().getSimpleName() + ")");
             }
         } catch (InterruptedException e) {
             running.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + executionId + "; it will be redelivered", e);
+        }
+    }
+
+    private Map<String, Map<String, Object>> completedSteps(String executionId) {
+        Map<String, Map<String, Object>> completed = new HashMap<>();
+        reader.read(executionId).map(e -> e.view().steps()).orElse(List.of()).stream()
+                .filter(step -> step.status() == StepStatus.SUCCEEDED)
+                .forEach(step -> completed.put(step.name(), step.output() == null ? Map.of() : step.output()));
+        return completed;
+    }
+
+    /** Records each step as an event of the execution before the tool goes on. */
+    private final class RecordedSteps implements ToolContext.StepLog {
+
+        private final String executionId;
+        private final Map<String, Map<String, Object>> completed;
+
+        RecordedSteps(String executionId, Map<String, Map<String, Object>> completed) {
+            this.executionId = executionId;
+            this.completed = completed;
+        }
+
+        @Override
+        public Optional<Map<String, Object>> completed(String step) {
+            return Optional.ofNullable(completed.get(step));
+        }
+
+        @Override
+        public void succeeded(String step, Map<String, Object> output) {
+            commands.sendAndWait(new RecordStepSucceededCommand(executionId, step, output));
+        }
+
+        @Override
+        public void failed(String step, ToolFailure failure) {
+            commands.sendAndWait(new RecordStepFailedCommand(executionId, step,
+                    new ExecutionError(failure.code(), failure.getMessage())));
         }
     }
 

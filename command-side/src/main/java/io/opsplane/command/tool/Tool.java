@@ -6,6 +6,7 @@ import io.opsplane.platform.problem.InvalidInputException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A registered operational task. Implementations are Spring beans; the registry is the only way
@@ -14,6 +15,14 @@ import java.util.Map;
 public interface Tool {
 
     ToolDescriptor descriptor();
+
+    /**
+     * Why the tool cannot run now, e.g. its connector has no credentials; empty when it can. Plans
+     * still work when it is unavailable; executions answer {@code 503 connector_unavailable}.
+     */
+    default Optional<String> unavailableReason() {
+        return Optional.empty();
+    }
 
     /**
      * Checks what a schema cannot express (for example a URL whose host resolves to a denied

@@ -1,6 +1,10 @@
 package io.opsplane.command.tool;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.tool.ToolAnnotations;
+import io.opsplane.api.tool.ToolSpec;
 
 import java.util.Collection;
 import java.util.List;
@@ -13,13 +17,22 @@ import java.util.stream.Collectors;
 /** The registered tools by name. Only a registered tool ever runs. */
 public class ToolRegistry {
 
-    private final Map<String, Tool> tools;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
 
-    public ToolRegistry(Collection<Tool> tools) {
+    private final Map<String, Tool> tools;
+    private final String defaultExpiresAfter;
+
+    /**
+     * @param defaultExpiresAfter the approval expiry (ISO-8601 duration) of tools that declare none
+     */
+    public ToolRegistry(Collection<Tool> tools, String defaultExpiresAfter) {
         this.tools = tools.stream().collect(Collectors.toMap(t -> t.descriptor().name(), Function.identity(),
                 (a, b) -> {
                     throw new IllegalStateException("two tools are named " + a.descriptor().name());
                 }, TreeMap::new));
+        this.defaultExpiresAfter = defaultExpiresAfter;
     }
 
     public Optional<Tool> find(String name) {
@@ -28,6 +41,21 @@ public class ToolRegistry {
 
     public List<Tool> all() {
         return List.copyOf(tools.values());
+    }
+
+    /** Every tool as the catalogue publishes it, by name. */
+    public List<ToolSpec> specs() {
+        return tools.values().stream().map(this::specOf).toList();
+    }
+
+    public ToolSpec specOf(Tool tool) {
+        ToolDescriptor d = tool.descriptor();
+        Optional<String> unavailable = tool.unavailableReason();
+        return new ToolSpec(d.name(), d.version(), d.description(), d.riskLevel(), d.requiredScope().wireName(),
+                JSON.convertValue(d.inputSchema(), MAP), JSON.convertValue(d.outputSchema(), MAP),
+                d.supportsPlan(), d.idempotent(), new ToolAnnotations(d.readOnly(), d.destructive()),
+                d.approval().withDefaultExpiry(defaultExpiresAfter), d.secretFields(), unavailable.isEmpty(),
+                unavailable.orElse(null), d.timeout().toMillis(), CanonicalJson.digest(d.inputSchema()));
     }
 
     /** The exact tool identity an execution records: name, version, schema digest, idempotency, timeout. */

@@ -8,6 +8,7 @@ import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionFailedEvent;
 import io.opsplane.api.execution.ExecutionPlannedEvent;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.execution.ExecutionStartedEvent;
 import io.opsplane.api.execution.ExecutionStepFailedEvent;
 import io.opsplane.api.execution.ExecutionStepSucceededEvent;
@@ -19,6 +20,7 @@ import io.opsplane.api.execution.PlanExecutionCommand;
 import io.opsplane.api.execution.RecordStepFailedCommand;
 import io.opsplane.api.execution.RecordStepSucceededCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
+import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
@@ -164,6 +166,72 @@ class ToolExecutionTest {
         fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
                         new ExecutionSucceededEvent(ID, Map.of(), 3))
                 .when(new RecordStepSucceededCommand(ID, "late", Map.of()))
+                .expectException(InvalidExecutionStateException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void retriesAFailedExecutionUnderTheSameId() {
+        fixture.given(requested(NOT_IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
+                        new ExecutionStepSucceededEvent(ID, "first", Map.of("id", "cus_1")),
+                        new ExecutionStepFailedEvent(ID, "second", new ExecutionError("provider_error", "503")),
+                        new ExecutionFailedEvent(ID, new ExecutionError("provider_error", "503"), 12))
+                .when(new RetryExecutionCommand(ID, ACTOR))
+                .expectEvents(new ExecutionRetriedEvent(ID, NOT_IDEMPOTENT, INPUT, ACTOR));
+    }
+
+    @Test
+    void runsARetriedExecutionOfANonIdempotentToolAgain() {
+        fixture.given(requested(NOT_IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
+                        new ExecutionFailedEvent(ID, new ExecutionError("provider_error", "503"), 12),
+                        new ExecutionRetriedEvent(ID, NOT_IDEMPOTENT, INPUT, ACTOR))
+                .when(new StartExecutionCommand(ID, "runner-b"))
+                .expectResultMessagePayload(StartDecision.RUN)
+                .expectEvents(new ExecutionStartedEvent(ID, "runner-b", 2));
+    }
+
+    @Test
+    void marksARetriedNonIdempotentToolUnknownWhenItsRunnerDiesAgain() {
+        fixture.given(requested(NOT_IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
+                        new ExecutionFailedEvent(ID, new ExecutionError("provider_error", "503"), 12),
+                        new ExecutionRetriedEvent(ID, NOT_IDEMPOTENT, INPUT, ACTOR),
+                        new ExecutionStartedEvent(ID, "runner-b", 2))
+                .when(new StartExecutionCommand(ID, "runner-c"))
+                .expectResultMessagePayload(StartDecision.SKIP)
+                .expectEvents(new ExecutionUnknownEvent(ID, "the runner stopped after starting attempt 2 and the tool"
+                        + " is not idempotent: check the target system before retrying"));
+    }
+
+    @Test
+    void rejectsRetryOfASucceededExecution() {
+        fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
+                        new ExecutionSucceededEvent(ID, Map.of(), 5))
+                .when(new RetryExecutionCommand(ID, ACTOR))
+                .expectException(InvalidExecutionStateException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void rejectsRetryOfAnExecutionStillRunning() {
+        fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1))
+                .when(new RetryExecutionCommand(ID, ACTOR))
+                .expectException(InvalidExecutionStateException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void rejectsRetryOfAnUnknownOutcome() {
+        fixture.given(requested(NOT_IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
+                        new ExecutionUnknownEvent(ID, "runner died"))
+                .when(new RetryExecutionCommand(ID, ACTOR))
+                .expectException(InvalidExecutionStateException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void rejectsRetryOfAPlan() {
+        fixture.given(new ExecutionPlannedEvent(ID, IDEMPOTENT, INPUT, "look first", ACTOR, null, "sha256:req", PLAN))
+                .when(new RetryExecutionCommand(ID, ACTOR))
                 .expectException(InvalidExecutionStateException.class)
                 .expectNoEvents();
     }

@@ -51,6 +51,12 @@ public final class ExecutionViewReducer {
             b.reason = e.reason();
             b.approvalRequestId = e.approvalRequestId();
             b.createdAt = at;
+        } else if (event instanceof ExecutionRetriedEvent) {
+            b.status = ExecutionStatus.RUNNING;
+            b.output = null;
+            b.error = null;
+            b.finishedAt = null;
+            b.durationMs = null;
         } else if (event instanceof ExecutionStartedEvent) {
             b.status = ExecutionStatus.RUNNING;
             b.startedAt = at;

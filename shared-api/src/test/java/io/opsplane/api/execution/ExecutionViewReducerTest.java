@@ -51,6 +51,29 @@ class ExecutionViewReducerTest {
     }
 
     @Test
+    void anExplicitRetryIsRunningAgainAndKeepsTheStepsThatSucceeded() {
+        ExecutionView view = ExecutionViewReducer.apply(null,
+                new ExecutionRequestedEvent("ex_1", TOOL, Map.of(), null, ACTOR, null, "h", null), T0, 1);
+        view = ExecutionViewReducer.apply(view, new ExecutionStartedEvent("ex_1", "r", 1), T0, 2);
+        view = ExecutionViewReducer.apply(view, new ExecutionStepSucceededEvent("ex_1", "one", Map.of("id", "a")), T0, 3);
+        view = ExecutionViewReducer.apply(view, new ExecutionStepFailedEvent("ex_1", "two", new ExecutionError("x", "y")),
+                T0, 4);
+        view = ExecutionViewReducer.apply(view, new ExecutionFailedEvent("ex_1", new ExecutionError("x", "y"), 3), T0, 5);
+
+        view = ExecutionViewReducer.apply(view, new ExecutionRetriedEvent("ex_1", TOOL, Map.of(), ACTOR),
+                T0.plusSeconds(1), 6);
+
+        assertThat(view.status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(view.error()).isNull();
+        assertThat(view.finishedAt()).isNull();
+        assertThat(view.durationMs()).isNull();
+        assertThat(view.position()).isEqualTo(6);
+        assertThat(view.steps()).extracting(StepView::name, StepView::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("one", StepStatus.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("two", StepStatus.FAILED));
+    }
+
+    @Test
     void otherEventsLeaveTheViewAsItIs() {
         ExecutionView view = ExecutionViewReducer.apply(null,
                 new ExecutionPlannedEvent("ex_1", TOOL, Map.of(), null, ACTOR, null, "h", new Plan(java.util.List.of(), "d")),

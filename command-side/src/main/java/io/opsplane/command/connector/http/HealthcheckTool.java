@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.command.tool.RiskLevel;
+import io.opsplane.api.tool.ApprovalPolicy;
+import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
 import io.opsplane.command.tool.ToolDescriptor;
@@ -66,7 +67,7 @@ public class HealthcheckTool implements Tool {
                         {"$schema": "https://json-schema.org/draft/2020-12/schema",
                          "type": "object", "required": ["statusCode", "latencyMs"],
                          "properties": {"statusCode": {"type": "integer"}, "latencyMs": {"type": "integer"}}}
-                        """), true, true, true, false, List.of("/bearerToken"), Duration.ofSeconds(35));
+                        """), true, true, true, false, List.of("/bearerToken"), ApprovalPolicy.none(), Duration.ofSeconds(35));
     }
 
     @Override

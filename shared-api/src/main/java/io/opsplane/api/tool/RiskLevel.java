@@ -1,4 +1,4 @@
-package io.opsplane.command.tool;
+package io.opsplane.api.tool;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
