@@ -1,13 +1,17 @@
 package io.opsplane.command.apikey;
 
+import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.api.apikey.ExpireApiKeyCommand;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -18,6 +22,8 @@ class ApiKey {
     @AggregateIdentifier
     private String keyId;
     private boolean revoked;
+    private boolean expired;
+    private Instant expiresAt;
 
     ApiKey() {
     }
@@ -29,26 +35,58 @@ class ApiKey {
                 command.keyHash(), command.prefix(), command.lastFour(), command.issuedBy()));
     }
 
-    /** Revoking a revoked key is an idempotent repeat: it records nothing and succeeds. */
+    /**
+     * Revoking a revoked or expired key is an idempotent repeat: it records nothing and succeeds,
+     * because the key authenticates nothing either way.
+     */
     @CommandHandler
     void handle(RevokeApiKeyCommand command) {
-        if (isRevoked()) {
+        if (isRevoked() || isExpired()) {
             return;
         }
         apply(new ApiKeyRevokedEvent(keyId, command.revokedBy()));
+    }
+
+    /**
+     * Every node's sweeper may send this for the same key, and again after a restart: a key that is
+     * already expired or revoked records nothing. Sending it early is a bug in the sender.
+     */
+    @CommandHandler
+    void handle(ExpireApiKeyCommand command) {
+        if (isRevoked() || isExpired()) {
+            return;
+        }
+        if (!isDue(command.asOf())) {
+            throw new KeyNotDueException(keyId, expiresAt);
+        }
+        apply(new ApiKeyExpiredEvent(keyId, expiresAt));
     }
 
     private boolean isRevoked() {
         return revoked;
     }
 
+    private boolean isExpired() {
+        return expired;
+    }
+
+    private boolean isDue(Instant now) {
+        return expiresAt != null && now != null && !now.isBefore(expiresAt);
+    }
+
     @EventSourcingHandler
     void on(ApiKeyIssuedEvent event) {
         keyId = event.keyId();
+        expiresAt = event.expiresAt();
     }
 
     @EventSourcingHandler
     void on(ApiKeyRevokedEvent event) {
         revoked = true;
+    }
+
+    @EventSourcingHandler
+    void on(ApiKeyExpiredEvent event) {
+        expired = true;
     }
 }

@@ -1,5 +1,6 @@
 package io.opsplane.command.apikey;
 
+import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
 import io.opsplane.api.apikey.Scope;
@@ -47,7 +48,15 @@ class CredentialProjection {
         store.findById(event.keyId()).filter(c -> c.revokedAt() == null).ifPresent(c -> store.save(
                 new ApiKeyCredential(c.keyId(), c.keyHash(), c.name(), c.principal(), c.kind(), c.owner(), c.scopes(),
                         c.toolPatterns(), c.expiresAt(), c.ratePerMinute(), c.rateBurst(), c.prefix(), c.lastFour(),
-                        c.issuedAt(), at)));
+                        c.issuedAt(), at, c.expiredAt())));
+    }
+
+    @EventHandler
+    void on(ApiKeyExpiredEvent event, @Timestamp Instant at) {
+        store.findById(event.keyId()).filter(c -> c.expiredAt() == null).ifPresent(c -> store.save(
+                new ApiKeyCredential(c.keyId(), c.keyHash(), c.name(), c.principal(), c.kind(), c.owner(), c.scopes(),
+                        c.toolPatterns(), c.expiresAt(), c.ratePerMinute(), c.rateBurst(), c.prefix(), c.lastFour(),
+                        c.issuedAt(), c.revokedAt(), at)));
     }
 
     @ResetHandler

@@ -2,8 +2,10 @@ package io.opsplane.command.apikey;
 
 import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.api.apikey.ExpireApiKeyCommand;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
@@ -11,6 +13,7 @@ import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -20,6 +23,11 @@ class ApiKeyTest {
     private static final ApiKeyIssuedEvent ISSUED = new ApiKeyIssuedEvent("key_1", "deploy bot", "agent:deploy-bot",
             ActorKind.AGENT, "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null, null,
             "hash", "ops_abcdefgh", "wxyz", ADMIN);
+
+    private static final Instant EXPIRES_AT = Instant.parse("2026-12-01T00:00:00Z");
+    private static final ApiKeyIssuedEvent ISSUED_EXPIRING = new ApiKeyIssuedEvent("key_2", "auditor", "audit@example.com",
+            ActorKind.HUMAN, null, Set.of(Scope.LOGS_READ), List.of(), EXPIRES_AT, null, "hash2", "ops_ijklmnop",
+            "abcd", ADMIN);
 
     private AggregateTestFixture<ApiKey> fixture;
 
@@ -48,6 +56,53 @@ class ApiKeyTest {
     void revokingARevokedKeyAgainRecordsNothingAndSucceeds() {
         fixture.given(ISSUED, new ApiKeyRevokedEvent("key_1", ADMIN))
                 .when(new RevokeApiKeyCommand("key_1", ADMIN))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void expiresAKeyOnceItsExpiryHasPassed() {
+        fixture.given(ISSUED_EXPIRING)
+                .when(new ExpireApiKeyCommand("key_2", EXPIRES_AT))
+                .expectEvents(new ApiKeyExpiredEvent("key_2", EXPIRES_AT));
+    }
+
+    @Test
+    void refusesToExpireAKeyBeforeItsExpiry() {
+        fixture.given(ISSUED_EXPIRING)
+                .when(new ExpireApiKeyCommand("key_2", EXPIRES_AT.minusMillis(1)))
+                .expectException(KeyNotDueException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesToExpireAKeyWithoutExpiry() {
+        fixture.given(ISSUED)
+                .when(new ExpireApiKeyCommand("key_1", EXPIRES_AT))
+                .expectException(KeyNotDueException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void expiringAnExpiredKeyAgainRecordsNothingAndSucceeds() {
+        fixture.given(ISSUED_EXPIRING, new ApiKeyExpiredEvent("key_2", EXPIRES_AT))
+                .when(new ExpireApiKeyCommand("key_2", EXPIRES_AT.plusSeconds(60)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void expiringARevokedKeyRecordsNothing() {
+        fixture.given(ISSUED_EXPIRING, new ApiKeyRevokedEvent("key_2", ADMIN))
+                .when(new ExpireApiKeyCommand("key_2", EXPIRES_AT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void revokingAnExpiredKeyRecordsNothingAndSucceeds() {
+        fixture.given(ISSUED_EXPIRING, new ApiKeyExpiredEvent("key_2", EXPIRES_AT))
+                .when(new RevokeApiKeyCommand("key_2", ADMIN))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }

@@ -5,6 +5,8 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Query;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
@@ -30,6 +32,16 @@ public class CredentialStore {
 
     public Optional<ApiKeyCredential> findById(String keyId) {
         return Optional.ofNullable(mongo.findById(keyId, ApiKeyCredential.class));
+    }
+
+    /**
+     * Keys past their {@code expiresAt} whose expiry is not recorded yet and that are not revoked.
+     * A range match, so a scan on the embedded store: the collection holds one document per key and
+     * the expiry sweeper asks only every few seconds.
+     */
+    public List<ApiKeyCredential> findDueForExpiry(Instant now, int limit) {
+        return mongo.find(query(where("expiresAt").lte(now).and("revokedAt").is(null).and("expiredAt").is(null))
+                .limit(limit), ApiKeyCredential.class);
     }
 
     /** Inserts or replaces the credential; replaying the same events writes the same document. */

@@ -8,7 +8,12 @@ import io.opsplane.platform.auth.ScopeInterceptor;
 import io.opsplane.platform.problem.ProblemErrorController;
 import io.opsplane.platform.problem.ProblemHandler;
 import io.opsplane.platform.problem.ProblemWriter;
+import io.opsplane.platform.ratelimit.RateLimitFilter;
+import io.opsplane.platform.ratelimit.RateLimitProperties;
+import io.opsplane.platform.ratelimit.RateLimiter;
 import io.opsplane.platform.request.RequestGuardFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -27,10 +32,10 @@ import java.util.Map;
 
 /**
  * The HTTP edge both applications share: problem responses, request guards, API key
- * authentication and scope checks, in that order of filters.
+ * authentication, per-key rate limits and scope checks.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(EdgeProperties.class)
+@EnableConfigurationProperties({EdgeProperties.class, RateLimitProperties.class})
 @Import({ProblemHandler.class, ProblemErrorController.class})
 public class PlatformWebConfiguration implements WebMvcConfigurer {
 
@@ -60,6 +65,21 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
         FilterRegistrationBean<ApiKeyAuthenticationFilter> registration =
                 new FilterRegistrationBean<>(new ApiKeyAuthenticationFilter(authenticator, problems));
         registration.setOrder(10);
+        return registration;
+    }
+
+    @Bean
+    RateLimiter rateLimiter(MongoTemplate mongo, Clock clock, RateLimitProperties properties) {
+        return new RateLimiter(mongo, clock, properties.maxCasAttempts());
+    }
+
+    /** After authentication (it needs the key), before the guards, so that their errors carry the headers. */
+    @Bean
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimiter limiter, RateLimitProperties properties,
+                                                            ProblemWriter problems, ObjectProvider<MeterRegistry> meters) {
+        FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+                new RateLimitFilter(limiter, properties.defaultLimit(), problems, meters.getIfAvailable()));
+        registration.setOrder(15);
         return registration;
     }
 

@@ -1,0 +1,98 @@
+package io.opsplane.platform.ratelimit;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Token buckets kept in MongoDB, shared by every instance of both applications and surviving
+ * restarts. Each bucket is one document found by {@code _id} (an exact match the embedded store
+ * serves from its index) and changed only by compare-and-swap on its {@code version}: read, compute
+ * the refill and the take, write back only if nobody wrote in between, else retry. So no request
+ * is ever admitted on a token another request already took, whichever instance served it.
+ * A refused request writes nothing: the refill is computed from the time of the last change.
+ */
+public class RateLimiter {
+
+    /** The collection holding one document per bucket. */
+    public static final String COLLECTION = "rate_limit_buckets";
+
+    private final MongoCollection<Document> buckets;
+    private final Clock clock;
+    private final int maxAttempts;
+
+    public RateLimiter(MongoTemplate mongo, Clock clock, int maxAttempts) {
+        this.buckets = mongo.getCollection(COLLECTION);
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Takes one token from bucket {@code bucketId} (created full on first use) if it has one. */
+    public RateLimitDecision tryTake(String bucketId, BucketLimit limit) {
+        for (int attempt = 0; attempt < maxAttempts; attempt++) {
+            long now = clock.millis();
+            Document stored = buckets.find(Filters.eq("_id", bucketId)).first();
+            if (stored == null) {
+                TokenBucket taken = TokenBucket.full(limit, now).take();
+                if (insert(bucketId, taken)) {
+                    return taken.decision(limit, true);
+                }
+                continue;
+            }
+            long version = stored.get("version", Number.class).longValue();
+            TokenBucket current = new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
+                    stored.get("updatedAt", Number.class).longValue()).refilled(limit, now);
+            if (!current.hasToken()) {
+                return current.decision(limit, false);
+            }
+            TokenBucket taken = current.take();
+            long matched = buckets.updateOne(Filters.and(Filters.eq("_id", bucketId), Filters.eq("version", version)),
+                    Updates.combine(Updates.set("tokens", taken.tokens()),
+                            Updates.set("updatedAt", taken.updatedAtMillis()),
+                            Updates.set("version", version + 1))).getMatchedCount();
+            if (matched == 1) {
+                return taken.decision(limit, true);
+            }
+            backOff(attempt);
+        }
+        // Contention this heavy means the bucket is being drained far faster than it refills.
+        return new RateLimitDecision(false, limit.perMinute(), 0, 1, 1);
+    }
+
+    /** What the bucket holds now, without taking anything (for reporting). */
+    public RateLimitDecision peek(String bucketId, BucketLimit limit) {
+        long now = clock.millis();
+        Document stored = buckets.find(Filters.eq("_id", bucketId)).first();
+        TokenBucket current = stored == null ? TokenBucket.full(limit, now)
+                : new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
+                stored.get("updatedAt", Number.class).longValue()).refilled(limit, now);
+        return current.decision(limit, current.hasToken());
+    }
+
+    private boolean insert(String bucketId, TokenBucket bucket) {
+        try {
+            buckets.insertOne(new Document("_id", bucketId).append("tokens", bucket.tokens())
+                    .append("updatedAt", bucket.updatedAtMillis()).append("version", 1L));
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A short random pause, growing with the attempts, so that racing writers spread out. */
+    private static void backOff(int attempt) {
+        long maxMicros = 50L << Math.min(attempt, 6);
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxMicros) * 1_000);
+    }
+}
