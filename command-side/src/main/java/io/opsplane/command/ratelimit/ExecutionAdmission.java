@@ -44,6 +44,7 @@ public class ExecutionAdmission {
         if (toolLimit != null) {
             RateLimitDecision decision = limiter.tryTake("tool:" + tool, toolLimit);
             if (!decision.allowed()) {
+                limiter.countRejection();
                 if (meters != null) {
                     Counter.builder("opsplane.ratelimit.rejected").tag("keyId", key.keyId()).tag("bucket", "tool")
                             .register(meters).increment();

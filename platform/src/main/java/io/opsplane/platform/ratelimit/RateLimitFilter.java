@@ -59,6 +59,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
         RateLimitDecision decision = limiter.tryTake(keyBucket(key.keyId()), limitOf(key, defaultLimit));
         writeHeaders(response, decision);
         if (!decision.allowed()) {
+            limiter.countRejection();
             if (meters != null) {
                 Counter.builder("opsplane.ratelimit.rejected")
                         .description("Requests refused with 429 rate_limited")

@@ -4,11 +4,13 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.time.Clock;
+import java.util.Date;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,13 +26,21 @@ public class RateLimiter {
 
     /** The collection holding one document per bucket. */
     public static final String COLLECTION = "rate_limit_buckets";
+    /**
+     * Refused requests per minute, counted by every instance into one document per minute
+     * ({@code _id} the epoch minute, {@code minute} its start, {@code count}), so that metrics over a
+     * window can be read across instances and restarts.
+     */
+    public static final String REJECTIONS_COLLECTION = "rate_limit_rejections";
 
     private final MongoCollection<Document> buckets;
+    private final MongoCollection<Document> rejections;
     private final Clock clock;
     private final int maxAttempts;
 
     public RateLimiter(MongoTemplate mongo, Clock clock, int maxAttempts) {
         this.buckets = mongo.getCollection(COLLECTION);
+        this.rejections = mongo.getCollection(REJECTIONS_COLLECTION);
         this.clock = clock;
         this.maxAttempts = maxAttempts;
     }
@@ -75,6 +85,26 @@ public class RateLimiter {
                 : new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
                 stored.get("updatedAt", Number.class).longValue()).refilled(limit, now);
         return current.decision(limit, current.hasToken());
+    }
+
+    /** Counts one refused request in the current minute's document. */
+    public void countRejection() {
+        long minute = Math.floorDiv(clock.millis(), 60_000L);
+        rejections.updateOne(Filters.eq("_id", minute),
+                Updates.combine(Updates.inc("count", 1L),
+                        Updates.setOnInsert("minute", new Date(minute * 60_000L))),
+                new UpdateOptions().upsert(true));
+    }
+
+    /** Refused requests counted in the minutes starting at or after {@code fromMillis} and before {@code toMillis}. */
+    public long rejectionsBetween(long fromMillis, long toMillis) {
+        long total = 0;
+        for (Document minute : rejections.find(Filters.and(
+                Filters.gte("_id", Math.floorDiv(fromMillis, 60_000L)),
+                Filters.lt("_id", Math.floorDiv(toMillis, 60_000L))))) {
+            total += minute.get("count", Number.class).longValue();
+        }
+        return total;
     }
 
     private boolean insert(String bucketId, TokenBucket bucket) {

@@ -100,6 +100,21 @@ class RateLimiterTest {
         }
     }
 
+    @Test
+    void refusalsAreCountedPerMinuteAcrossInstances() {
+        MutableClock clock = new MutableClock();
+        RateLimiter one = limiter(first, clock);
+        RateLimiter other = limiter(second, clock);
+        long start = clock.millis();
+        one.countRejection();
+        other.countRejection();
+        clock.advance(60_000);
+        one.countRejection();
+        assertThat(one.rejectionsBetween(start, start + 60_000)).isEqualTo(2);
+        assertThat(other.rejectionsBetween(start, start + 120_000)).isEqualTo(3);
+        assertThat(other.rejectionsBetween(start + 60_000, start + 120_000)).isEqualTo(1);
+    }
+
     /** A clock the test moves by hand. */
     static final class MutableClock extends Clock {
 
