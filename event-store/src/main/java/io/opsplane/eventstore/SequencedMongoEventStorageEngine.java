@@ -221,6 +221,12 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         throw new IllegalArgumentException("Not a position token: " + token);
     }
 
+    /** The event stored at {@code position} with its audit hashes; empty for a placeholder or a free position. */
+    public Optional<StoredEvent> storedAt(long position) {
+        Document found = events.find(eq(POSITION, position)).first();
+        return found == null || isPlaceholder(found) ? Optional.empty() : Optional.of(toStoredEvent(found));
+    }
+
     /**
      * Stored events after {@code afterPosition}, in position order, at most {@code limit}, without placeholders.
      * Stops, like tracking, before a position whose commit is still in flight, so paging on with the last returned

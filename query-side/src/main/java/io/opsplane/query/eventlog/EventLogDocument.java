@@ -12,7 +12,7 @@ import java.time.Instant;
  * {@code $}, which MongoDB field names reject.
  *
  * @param sequence the event's sequence in its aggregate; null for an event outside any aggregate
- * @param hash     {@code sha256:} over the canonical JSON of the item without its hash
+ * @param hash     the event's hash in the event store's audit chain ({@code sha256:…})
  */
 @Document(EventLogDocument.COLLECTION)
 @CompoundIndex(name = "by_type", def = "{'type': 1, '_id': 1}")

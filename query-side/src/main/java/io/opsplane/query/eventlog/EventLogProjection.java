@@ -1,6 +1,8 @@
 package io.opsplane.query.eventlog;
 
 import io.opsplane.api.audit.EventNames;
+import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
+import io.opsplane.eventstore.StoredEvent;
 import io.opsplane.platform.store.EventPositions;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -12,14 +14,9 @@ import org.axonframework.serialization.UnknownSerializedType;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 
 /** The {@code eventlog} read model: every stored event as clients see it in the audit log. */
@@ -35,10 +32,12 @@ public class EventLogProjection {
 
     private final EventLogStore store;
     private final JsonMapper json;
+    private final SequencedMongoEventStorageEngine engine;
 
-    EventLogProjection(EventLogStore store, JsonMapper json) {
+    EventLogProjection(EventLogStore store, JsonMapper json, SequencedMongoEventStorageEngine engine) {
         this.store = store;
         this.json = json;
+        this.engine = engine;
     }
 
     @EventHandler
@@ -49,11 +48,23 @@ public class EventLogProjection {
         JsonNode payloadJson = payloadJson(payload);
         JsonNode actor = actor(payloadJson);
         Instant timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
-        EventLogItem item = new EventLogItem(position, typeOf(payload), aggregateId, sequence, timestamp, actor,
-                payloadJson, null);
-        store.save(new EventLogDocument(position, item.type(), aggregateId, sequence, timestamp,
+        store.save(new EventLogDocument(position, typeOf(payload), aggregateId, sequence, timestamp,
                 actor == null ? null : json.writeValueAsString(actor), json.writeValueAsString(payloadJson),
-                hash(item)));
+                storedHash(position, message)));
+    }
+
+    /**
+     * The hash the event store chained this event with, so that the log shows what {@code /v1/audit/verify} checks.
+     * One exact read by position.
+     */
+    private String storedHash(long position, EventMessage<?> message) {
+        StoredEvent stored = engine.storedAt(position).orElseThrow(() -> new IllegalStateException(
+                "No stored event at position " + position + " for event " + message.getIdentifier()));
+        if (!stored.eventIdentifier().equals(message.getIdentifier())) {
+            throw new IllegalStateException("Position " + position + " holds event " + stored.eventIdentifier()
+                    + ", not " + message.getIdentifier());
+        }
+        return stored.hash();
     }
 
     @ResetHandler
@@ -84,17 +95,5 @@ public class EventLogProjection {
     private static JsonNode actor(JsonNode payload) {
         return ACTOR_PROPERTIES.stream().map(payload::get).filter(node -> node != null && node.isObject())
                 .findFirst().orElse(null);
-    }
-
-    private String hash(EventLogItem item) {
-        ObjectNode unhashed = json.valueToTree(item);
-        unhashed.remove("hash");
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(json.writeValueAsString(CanonicalJson.sorted(unhashed, json)).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
     }
 }

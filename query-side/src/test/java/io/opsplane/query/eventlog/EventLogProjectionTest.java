@@ -3,14 +3,19 @@ package io.opsplane.query.eventlog;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
+import io.opsplane.eventstore.StoredEvent;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +33,7 @@ import static io.opsplane.query.support.ExecutionEvents.ALICE;
 import static io.opsplane.query.support.ExecutionEvents.requested;
 import static io.opsplane.query.support.ExecutionEvents.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventLogProjectionTest {
 
@@ -37,6 +43,7 @@ class EventLogProjectionTest {
     private MongoClient client;
     private EventLogStore store;
     private EventLogProjection projection;
+    private SequencedMongoEventStorageEngine engine;
     private final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeEach
@@ -45,7 +52,11 @@ class EventLogProjectionTest {
         InetSocketAddress address = server.bind();
         client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
         store = new EventLogStore(new MongoTemplate(client, "eventlog-test"));
-        projection = new EventLogProjection(store, json);
+        JacksonSerializer serializer = JacksonSerializer.builder()
+                .objectMapper(new ObjectMapper().registerModule(new JavaTimeModule())).build();
+        engine = SequencedMongoEventStorageEngine.builder().database(client.getDatabase("eventlog-test"))
+                .eventSerializer(serializer).snapshotSerializer(serializer).build();
+        projection = new EventLogProjection(store, json, engine);
     }
 
     @AfterEach
@@ -56,9 +67,11 @@ class EventLogProjectionTest {
 
     @Test
     void recordsEachEventAtItsPosition() {
-        handle(domainEvent("ex-1", 0, requested("ex-1", "service.healthcheck", ALICE)), 40);
+        store(domainEvent("ex-0", 0, succeeded("ex-0")));
+        long position = handle(domainEvent("ex-1", 0, requested("ex-1", "service.healthcheck", ALICE)));
 
-        EventLogDocument document = store.findByPosition(40).orElseThrow();
+        assertThat(position).isEqualTo(1);
+        EventLogDocument document = store.findByPosition(position).orElseThrow();
         assertThat(document.type()).isEqualTo("execution.requested");
         assertThat(document.aggregateId()).isEqualTo("ex-1");
         assertThat(document.sequence()).isEqualTo(0);
@@ -67,18 +80,18 @@ class EventLogProjectionTest {
         JsonNode payload = json.readTree(document.payload());
         assertThat(payload.path("executionId").asString()).isEqualTo("ex-1");
         assertThat(payload.path("input").path("headers").path("x.trace").asString()).isEqualTo("1");
-        assertThat(document.hash()).matches("sha256:[0-9a-f]{64}");
+        assertThat(document.hash()).matches("sha256:[0-9a-f]{64}").isEqualTo(engine.storedAt(1).orElseThrow().hash());
     }
 
     @Test
     void redeliveredEventsChangeNothing() {
         EventMessage<?> message = domainEvent("ex-2", 3, succeeded("ex-2"));
-        handle(message, 7);
-        EventLogDocument first = store.findByPosition(7).orElseThrow();
+        long position = handle(message);
+        EventLogDocument first = store.findByPosition(position).orElseThrow();
 
-        handle(message, 7);
+        deliver(message, position);
 
-        assertThat(store.findByPosition(7)).contains(first);
+        assertThat(store.findByPosition(position)).contains(first);
         assertThat(first.actor()).isNull();
     }
 
@@ -86,9 +99,7 @@ class EventLogProjectionTest {
     void takesTheActorOfApiKeyEventsFromWhoIssuedThem() {
         ApiKeyIssuedEvent issued = new ApiKeyIssuedEvent("key-9", "ci", "agent:ci", ActorKind.AGENT,
                 "alice@example.com", Set.of(Scope.LOGS_READ), List.of(), null, null, "hash", "ops_abc", "wxyz", ALICE);
-        handle(domainEvent("key-9", 0, issued), 12);
-
-        EventLogDocument document = store.findByPosition(12).orElseThrow();
+        EventLogDocument document = store.findByPosition(handle(domainEvent("key-9", 0, issued))).orElseThrow();
         assertThat(document.type()).isEqualTo("apikey.issued");
         assertThat(json.readTree(document.actor()).path("keyId").asString()).isEqualTo("key-alice");
         assertThat(json.readTree(document.payload()).path("scopes").get(0).asString()).isEqualTo("logs:read");
@@ -96,31 +107,55 @@ class EventLogProjectionTest {
 
     @Test
     void recordsEventsOutsideAggregatesWithoutSequence() {
-        handle(new GenericEventMessage<>(requested("ex-3", "service.healthcheck", ALICE), Map.of()), 2);
+        long position = handle(new GenericEventMessage<>(requested("ex-3", "service.healthcheck", ALICE), Map.of()));
 
-        EventLogDocument document = store.findByPosition(2).orElseThrow();
+        EventLogDocument document = store.findByPosition(position).orElseThrow();
         assertThat(document.aggregateId()).isNull();
         assertThat(document.sequence()).isNull();
     }
 
     @Test
-    void hashesCoverThePosition() {
-        handle(domainEvent("ex-4", 0, succeeded("ex-4")), 5);
-        handle(domainEvent("ex-4", 0, succeeded("ex-4")), 6);
+    void showsTheHashTheEventStoreChainedEachEventWith() {
+        long first = handle(domainEvent("ex-4", 0, requested("ex-4", "service.healthcheck", ALICE)));
+        long second = handle(domainEvent("ex-4", 1, succeeded("ex-4")));
 
-        assertThat(store.findByPosition(5).orElseThrow().hash()).isNotEqualTo(store.findByPosition(6).orElseThrow().hash());
+        StoredEvent stored = engine.storedAt(second).orElseThrow();
+        assertThat(store.findByPosition(second).orElseThrow().hash()).isEqualTo(stored.hash());
+        assertThat(stored.previousHash()).isEqualTo(store.findByPosition(first).orElseThrow().hash());
+    }
+
+    @Test
+    void refusesAnEventTheStoreDoesNotHoldAtItsPosition() {
+        EventMessage<?> message = domainEvent("ex-6", 0, succeeded("ex-6"));
+        long position = handle(domainEvent("ex-7", 0, succeeded("ex-7")));
+
+        // A write that cannot be checked must stop the processor rather than record a log entry without its hash.
+        assertThatThrownBy(() -> deliver(message, position)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> deliver(message, position + 1)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void resetClearsTheLog() {
-        handle(domainEvent("ex-5", 0, succeeded("ex-5")), 8);
+        long position = handle(domainEvent("ex-5", 0, succeeded("ex-5")));
 
         projection.reset();
 
-        assertThat(store.findByPosition(8)).isEmpty();
+        assertThat(store.findByPosition(position)).isEmpty();
     }
 
-    private void handle(EventMessage<?> message, long position) {
+    /** Appends the event to the store, delivers it as tracking would, and returns its position. */
+    private long handle(EventMessage<?> message) {
+        long position = store(message);
+        deliver(message, position);
+        return position;
+    }
+
+    private long store(EventMessage<?> message) {
+        engine.appendEvents(message);
+        return engine.headPosition();
+    }
+
+    private void deliver(EventMessage<?> message, long position) {
         projection.on(message.getPayload(), message, new GlobalSequenceTrackingToken(position));
     }
 

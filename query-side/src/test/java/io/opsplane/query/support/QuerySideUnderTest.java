@@ -120,6 +120,11 @@ public final class QuerySideUnderTest implements AutoCloseable {
         }
     }
 
+    /** A bean of the running application, for tests that must reach behind the HTTP API (tampering with the store). */
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
