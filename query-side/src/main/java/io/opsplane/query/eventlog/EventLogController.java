@@ -8,7 +8,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,12 +22,12 @@ class EventLogController {
 
     private final EventLogStore store;
     private final ReadYourWrites readYourWrites;
-    private final JsonMapper json;
+    private final EventLogFeed feed;
 
-    EventLogController(EventLogStore store, ReadYourWrites readYourWrites, JsonMapper json) {
+    EventLogController(EventLogStore store, ReadYourWrites readYourWrites, EventLogFeed feed) {
         this.store = store;
         this.readYourWrites = readYourWrites;
-        this.json = json;
+        this.feed = feed;
     }
 
     @GetMapping
@@ -40,12 +39,7 @@ class EventLogController {
         List<EventLogDocument> found = store.page(filter);
         List<EventLogDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
         Long nextAfter = found.size() > filter.limit() ? page.get(page.size() - 1).position() : null;
-        return new EventLogPage(page.stream().map(this::item).toList(), nextAfter);
-    }
-
-    private EventLogItem item(EventLogDocument d) {
-        return new EventLogItem(d.position(), d.type(), d.aggregateId(), d.sequence(), d.timestamp(),
-                d.actor() == null ? null : json.readTree(d.actor()), json.readTree(d.payload()), d.hash());
+        return new EventLogPage(page.stream().map(feed::item).toList(), nextAfter);
     }
 
     /** The query parameters of an event log request, as sent. */

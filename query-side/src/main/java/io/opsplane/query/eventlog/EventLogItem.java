@@ -5,6 +5,6 @@ import tools.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /** One event as the audit log shows it. */
-record EventLogItem(long position, String type, String aggregateId, Long sequence, Instant timestamp, JsonNode actor,
+public record EventLogItem(long position, String type, String aggregateId, Long sequence, Instant timestamp, JsonNode actor,
                     JsonNode payload, String hash) {
 }

@@ -37,6 +37,16 @@ class EventLogStore {
         return Optional.ofNullable(mongo.findById(position, EventLogDocument.class));
     }
 
+    /** The entries at positions {@code first..last}, in order: one {@code _id $in} read. */
+    List<EventLogDocument> positions(long first, long last) {
+        List<Long> positions = new ArrayList<>((int) (last - first + 1));
+        for (long position = first; position <= last; position++) {
+            positions.add(position);
+        }
+        return mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class).stream()
+                .sorted(java.util.Comparator.comparingLong(EventLogDocument::position)).toList();
+    }
+
     void deleteAll() {
         mongo.remove(new Query(), EventLogDocument.class);
     }

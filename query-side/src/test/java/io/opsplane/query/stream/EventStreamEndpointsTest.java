@@ -1,0 +1,137 @@
+package io.opsplane.query.stream;
+
+import io.opsplane.query.support.QuerySideUnderTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.opsplane.query.support.ExecutionEvents.ALICE;
+import static io.opsplane.query.support.ExecutionEvents.requested;
+import static io.opsplane.query.support.ExecutionEvents.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventStreamEndpointsTest {
+
+    private static QuerySideUnderTest app;
+    private static String reader;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void start() {
+        app = QuerySideUnderTest.start("opsplane.stream.poll-interval=20ms", "opsplane.stream.heartbeat-interval=300ms");
+        reader = app.issueKey("reader@example.com", "logs:read");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void resumesAfterLastEventIdWithTheTypesAskedForAndThenFollowsNewEvents() throws Exception {
+        app.record("s-1", requested("s-1", "service.healthcheck", ALICE), succeeded("s-1"));
+        long firstSucceeded = app.headPosition();
+        app.record("s-2", requested("s-2", "service.healthcheck", ALICE), succeeded("s-2"));
+        long secondSucceeded = app.headPosition();
+
+        try (Stream<String> lines = open("?type=execution.succeeded,execution.failed", firstSucceeded)) {
+            BlockingQueue<String> received = drain(lines);
+
+            List<String> first = nextEvent(received);
+            assertThat(first).contains("id:" + secondSucceeded, "event:execution.succeeded");
+            JsonNode data = json.readTree(dataOf(first));
+            assertThat(data.path("position").asLong()).isEqualTo(secondSucceeded);
+            assertThat(data.path("aggregateId").asString()).isEqualTo("s-2");
+            assertThat(data.path("hash").asString()).startsWith("sha256:");
+
+            app.record("s-3", requested("s-3", "service.healthcheck", ALICE), succeeded("s-3"));
+            List<String> live = nextEvent(received);
+            assertThat(live).contains("id:" + app.headPosition(), "event:execution.succeeded");
+            assertThat(json.readTree(dataOf(live)).path("aggregateId").asString()).isEqualTo("s-3");
+        }
+    }
+
+    @Test
+    void sendsHeartbeatsWhileNothingHappens() throws Exception {
+        try (Stream<String> lines = open("?type=nothing.ever", null)) {
+            BlockingQueue<String> received = drain(lines);
+            String line;
+            do {
+                line = received.poll(10, TimeUnit.SECONDS);
+                assertThat(line).as("a heartbeat within 10 s").isNotNull();
+            } while (!line.equals(":heartbeat"));
+        }
+    }
+
+    @Test
+    void refusesBadPositionsAndKeysWithoutLogsRead() {
+        assertThat(app.get("/v1/events/stream", null).status()).isEqualTo(401);
+        assertThat(app.get("/v1/events/stream", app.issueKey("m@example.com", "metrics:read")).status()).isEqualTo(403);
+        HttpRequest.Builder bad = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/events/stream"))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", "soon").GET();
+        QuerySideUnderTest.Response response = app.send(bad, reader);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.code()).isEqualTo("invalid_parameter");
+    }
+
+    private Stream<String> open(String query, Long lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/events/stream" + query))
+                .header("Authorization", "Bearer " + reader).header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId.toString());
+        }
+        HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        return response.body();
+    }
+
+    private static BlockingQueue<String> drain(Stream<String> lines) {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        CompletableFuture.runAsync(() -> {
+            try {
+                lines.forEach(received::add);
+            } catch (RuntimeException closed) {
+                // the test closed the stream
+            }
+        });
+        return received;
+    }
+
+    /** The lines of the next event that carries an id, up to its blank line. */
+    private static List<String> nextEvent(BlockingQueue<String> received) throws InterruptedException {
+        List<String> event = new ArrayList<>();
+        while (true) {
+            String line = received.poll(10, TimeUnit.SECONDS);
+            assertThat(line).as("the next event within 10 s").isNotNull();
+            if (line.isEmpty()) {
+                if (event.stream().anyMatch(l -> l.startsWith("id:"))) {
+                    return event;
+                }
+                event.clear();
+            } else {
+                event.add(line);
+            }
+        }
+    }
+
+    private static String dataOf(List<String> event) {
+        return event.stream().filter(line -> line.startsWith("data:")).map(line -> line.substring(5))
+                .reduce("", String::concat);
+    }
+}
