@@ -2,6 +2,7 @@ package io.opsplane.query.config;
 
 import io.opsplane.query.eventlog.EventLogProjection;
 import io.opsplane.query.execution.ExecutionProjection;
+import io.opsplane.query.metrics.MetricsProjection;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -17,7 +18,8 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 class ProjectionProcessorConfiguration {
 
-    static final List<String> PROJECTIONS = List.of(ExecutionProjection.PROCESSING_GROUP, EventLogProjection.PROCESSING_GROUP);
+    static final List<String> PROJECTIONS = List.of(ExecutionProjection.PROCESSING_GROUP, EventLogProjection.PROCESSING_GROUP,
+            MetricsProjection.PROCESSING_GROUP);
 
     @Bean
     ConfigurerModule projectionProcessors(QueryProperties properties) {

@@ -1,0 +1,101 @@
+package io.opsplane.query.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opsplane.api.execution.ExecutionFailedEvent;
+import io.opsplane.api.execution.ExecutionPlannedEvent;
+import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionSucceededEvent;
+import io.opsplane.api.execution.ExecutionUnknownEvent;
+import io.opsplane.platform.store.EventPositions;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayStatus;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+
+/**
+ * The {@code metrics} read model: executions, outcomes, plans and a duration histogram per tool and minute (and per
+ * hour, so long windows read few documents). Also counts live outcomes into Micrometer, never during a replay, so the
+ * process's counters are not inflated by rebuilding.
+ */
+@Component
+@ProcessingGroup(MetricsProjection.PROCESSING_GROUP)
+public class MetricsProjection {
+
+    public static final String PROCESSING_GROUP = "metrics";
+
+    private final MetricsStore store;
+    private final MeterRegistry meters;
+
+    MetricsProjection(MetricsStore store, MeterRegistry meters) {
+        this.store = store;
+        this.meters = meters;
+    }
+
+    @EventHandler
+    void on(ExecutionRequestedEvent event, EventMessage<?> message, TrackingToken token) {
+        store.rememberTool(event.executionId(), event.tool().name());
+        count(event.tool().name(), message, token, new Update().inc("executions", 1));
+    }
+
+    @EventHandler
+    void on(ExecutionPlannedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        store.rememberTool(event.executionId(), event.tool().name());
+        count(event.tool().name(), message, token, new Update().inc("plans", 1));
+        live(replay, event.tool().name(), "planned", null);
+    }
+
+    @EventHandler
+    void on(ExecutionSucceededEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        outcome(event.executionId(), "succeeded", event.durationMs(), message, token, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionFailedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        outcome(event.executionId(), "failed", event.durationMs(), message, token, replay);
+    }
+
+    @EventHandler
+    void on(ExecutionUnknownEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        String tool = store.toolOf(event.executionId()).orElse("unknown");
+        count(tool, message, token, new Update().inc("unknown", 1));
+        live(replay, tool, "unknown", null);
+    }
+
+    @ResetHandler
+    void reset() {
+        store.deleteAll();
+    }
+
+    private void outcome(String executionId, String status, long durationMs, EventMessage<?> message,
+                         TrackingToken token, ReplayStatus replay) {
+        String tool = store.toolOf(executionId).orElse("unknown");
+        count(tool, message, token, new Update().inc(status, 1)
+                .inc("durations." + DurationHistogram.bucketOf(durationMs), 1));
+        live(replay, tool, status, durationMs);
+    }
+
+    private void count(String tool, EventMessage<?> message, TrackingToken token, Update counters) {
+        store.count(tool, message.getTimestamp(), EventPositions.of(token), counters);
+    }
+
+    private void live(ReplayStatus replay, String tool, String status, Long durationMs) {
+        if (replay != null && replay.isReplay()) {
+            return;
+        }
+        Counter.builder("opsplane.executions").description("Executions and plans by tool and final status")
+                .tag("tool", tool).tag("status", status).register(meters).increment();
+        if (durationMs != null) {
+            Timer.builder("opsplane.execution.duration").description("Execution durations by tool and status")
+                    .tag("tool", tool).tag("status", status).publishPercentileHistogram()
+                    .register(meters).record(Duration.ofMillis(durationMs));
+        }
+    }
+}

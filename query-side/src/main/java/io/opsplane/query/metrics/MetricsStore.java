@@ -1,0 +1,100 @@
+package io.opsplane.query.metrics;
+
+import org.bson.Document;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+/**
+ * The pre-aggregated metrics: one document per tool and minute, and one per tool and hour, holding counters and a
+ * duration histogram; the tool each execution ran; the tools ever seen. Every counter update is guarded by the event's
+ * position in the same single-document update, so a redelivered event (positions arrive in order) counts once.
+ */
+@Component
+class MetricsStore {
+
+    static final String BUCKETS = "metrics_buckets";
+    static final String EXECUTIONS = "metrics_executions";
+    static final String TOOLS = "metrics_tools";
+    static final String LAST_POSITION = "lastPosition";
+
+    private final MongoTemplate mongo;
+
+    MetricsStore(MongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    /** Adds {@code counters} to the minute and the hour buckets of {@code tool} holding {@code at}, once per position. */
+    void count(String tool, Instant at, long position, Update counters) {
+        Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
+        Instant hour = at.truncatedTo(ChronoUnit.HOURS);
+        guardedInc(minuteKey(tool, minute), tool, minute, position, counters);
+        guardedInc(hourKey(tool, hour), tool, hour, position, counters);
+        mongo.upsert(new Query(where("_id").is(tool)), new Update().setOnInsert("since", at), TOOLS);
+    }
+
+    private void guardedInc(String id, String tool, Instant start, long position, Update counters) {
+        Update update = Update.fromDocument(new Document(counters.getUpdateObject()))
+                .set(LAST_POSITION, position).setOnInsert("tool", tool).setOnInsert("start", start);
+        try {
+            mongo.upsert(new Query(where("_id").is(id).and(LAST_POSITION).lt(position)), update, BUCKETS);
+        } catch (DuplicateKeyException alreadyCounted) {
+            // The bucket exists and has counted this position (or a later one): a redelivery changes nothing.
+        }
+    }
+
+    void rememberTool(String executionId, String tool) {
+        mongo.upsert(new Query(where("_id").is(executionId)), new Update().set("tool", tool), EXECUTIONS);
+    }
+
+    Optional<String> toolOf(String executionId) {
+        Document found = mongo.findById(executionId, Document.class, EXECUTIONS);
+        return Optional.ofNullable(found).map(document -> document.getString("tool"));
+    }
+
+    List<String> tools() {
+        return mongo.findAll(Document.class, TOOLS).stream().map(document -> document.getString("_id")).sorted().toList();
+    }
+
+    /** The buckets with these keys: one {@code _id $in} read, whatever the number of executions. */
+    List<Document> buckets(Collection<String> keys) {
+        List<Document> found = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        for (String key : keys) {
+            batch.add(key);
+            if (batch.size() == 5000) {
+                found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, BUCKETS));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, BUCKETS));
+        }
+        return found;
+    }
+
+    void deleteAll() {
+        for (String collection : List.of(BUCKETS, EXECUTIONS, TOOLS)) {
+            mongo.remove(new Query(), collection);
+        }
+    }
+
+    static String minuteKey(String tool, Instant minute) {
+        return "m|" + tool + "|" + minute;
+    }
+
+    static String hourKey(String tool, Instant hour) {
+        return "h|" + tool + "|" + hour;
+    }
+}

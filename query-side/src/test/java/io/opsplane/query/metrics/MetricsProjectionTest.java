@@ -1,0 +1,141 @@
+package io.opsplane.query.metrics;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opsplane.api.execution.ExecutionFailedEvent;
+import io.opsplane.api.execution.ExecutionError;
+import io.opsplane.api.execution.ExecutionSucceededEvent;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayStatus;
+import org.axonframework.eventhandling.TrackingToken;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static io.opsplane.query.support.ExecutionEvents.ALICE;
+import static io.opsplane.query.support.ExecutionEvents.planned;
+import static io.opsplane.query.support.ExecutionEvents.requested;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MetricsProjectionTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T10:15:30.123Z");
+
+    private MongoServer server;
+    private MongoClient client;
+    private MetricsStore store;
+    private MetricsProjection projection;
+    private SimpleMeterRegistry meters;
+
+    @BeforeEach
+    void startStore() {
+        server = new MongoServer(new MemoryBackend());
+        InetSocketAddress address = server.bind();
+        client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+        store = new MetricsStore(new MongoTemplate(client, "metrics-test"));
+        meters = new SimpleMeterRegistry();
+        projection = new MetricsProjection(store, meters);
+    }
+
+    @AfterEach
+    void stopStore() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void countsExecutionsOutcomesAndDurationsPerToolInMinuteAndHourBuckets() {
+        projection.on(requested("e-1", "billing.refund", ALICE), message(T0), token(0));
+        projection.on(requested("e-2", "billing.refund", ALICE), message(T0), token(1));
+        projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 120), message(T0.plusSeconds(1)), token(2), live());
+        projection.on(new ExecutionFailedEvent("e-2", new ExecutionError("timeout", "slow"), 900),
+                message(T0.plusSeconds(90)), token(3), live());
+        projection.on(planned("e-3", "billing.refund", ALICE), message(T0), token(4), live());
+
+        Document minute = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:15:00Z")));
+        assertThat(minute.getInteger("executions")).isEqualTo(2);
+        assertThat(minute.getInteger("succeeded")).isEqualTo(1);
+        assertThat(minute.getInteger("plans")).isEqualTo(1);
+        assertThat(minute.get("failed")).isNull();
+        Document next = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:17:00Z")));
+        assertThat(next.getInteger("failed")).isEqualTo(1);
+        Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
+        assertThat(hour.getInteger("executions")).isEqualTo(2);
+        assertThat(hour.getInteger("failed")).isEqualTo(1);
+        assertThat(hour.get("durations", Document.class).values()).hasSize(2);
+        assertThat(store.tools()).containsExactly("billing.refund");
+        assertThat(meters.get("opsplane.executions").tag("tool", "billing.refund").tag("status", "failed").counter()
+                .count()).isEqualTo(1);
+        assertThat(meters.get("opsplane.execution.duration").tag("status", "succeeded").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void redeliveredEventsCountOnce() {
+        for (int delivery = 0; delivery < 3; delivery++) {
+            projection.on(requested("e-1", "service.healthcheck", ALICE), message(T0), token(7));
+            projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 5), message(T0), token(8), live());
+        }
+
+        Document minute = bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")));
+        assertThat(minute.getInteger("executions")).isEqualTo(1);
+        assertThat(minute.getInteger("succeeded")).isEqualTo(1);
+        assertThat(minute.get("durations", Document.class).values()).containsExactly(1);
+    }
+
+    @Test
+    void replayedEventsRebuildTheModelButNotTheProcessCounters() {
+        projection.on(requested("e-1", "service.healthcheck", ALICE), message(T0), token(0));
+        projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 5), message(T0), token(1), replaying());
+
+        assertThat(bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")))
+                .getInteger("succeeded")).isEqualTo(1);
+        assertThat(meters.find("opsplane.executions").counters()).isEmpty();
+    }
+
+    @Test
+    void resetClearsTheModel() {
+        projection.on(requested("e-1", "service.healthcheck", ALICE), message(T0), token(0));
+
+        projection.reset();
+
+        assertThat(store.tools()).isEmpty();
+        assertThat(store.toolOf("e-1")).isEmpty();
+        assertThat(store.buckets(List.of(MetricsStore.hourKey("service.healthcheck",
+                Instant.parse("2026-11-24T10:00:00Z"))))).isEmpty();
+    }
+
+    private Document bucket(String key) {
+        List<Document> found = store.buckets(List.of(key));
+        assertThat(found).as(key).hasSize(1);
+        return found.get(0);
+    }
+
+    private static EventMessage<?> message(Instant timestamp) {
+        return new GenericEventMessage<>(java.util.UUID.randomUUID().toString(), "x", Map.of(), timestamp);
+    }
+
+    private static TrackingToken token(long position) {
+        return GapAwareTrackingToken.newInstance(position, Collections.emptySet());
+    }
+
+    private static ReplayStatus live() {
+        return ReplayStatus.REGULAR;
+    }
+
+    private static ReplayStatus replaying() {
+        return ReplayStatus.REPLAY;
+    }
+}
