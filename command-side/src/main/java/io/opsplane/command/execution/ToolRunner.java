@@ -31,10 +31,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -51,6 +54,9 @@ class ToolRunner {
     static final String PROCESSING_GROUP = "tool-runner";
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Put on the queue when the tool has ended, so the runner stops recording steps at once. */
+    private static final Runnable NOTHING_MORE = () -> {
+    };
 
     private final CommandGateway commands;
     private final ToolRegistry registry;
@@ -100,11 +106,20 @@ class ToolRunner {
             return;
         }
         JsonNode input = SecretRedactor.restore(recorded, secrets.orElse(Map.of()));
+        BlockingQueue<Runnable> onRunnerThread = new LinkedBlockingQueue<>();
         ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1,
-                new RecordedSteps(executionId, completedSteps(executionId)));
-        Future<Map<String, Object>> running = workers.submit(() -> tool.get().run(input, context));
+                new RecordedSteps(executionId, completedSteps(executionId), onRunnerThread));
+        Future<Map<String, Object>> running = workers.submit(() -> {
+            try {
+                return tool.get().run(input, context);
+            } finally {
+                onRunnerThread.add(NOTHING_MORE);
+            }
+        });
         try {
-            Map<String, Object> output = running.get(ref.timeoutMs(), TimeUnit.MILLISECONDS);
+            recordStepsUntilDone(onRunnerThread, ref.timeoutMs());
+            // The tool has returned or thrown; its future completes right after.
+            Map<String, Object> output = running.get();
             commands.sendAndWait(new CompleteExecutionCommand(executionId, output));
         } catch (TimeoutException e) {
             running.cancel(true);
@@ -124,6 +139,26 @@ class ToolRunner {
         }
     }
 
+    /**
+     * Records the steps the tool reports, on this thread, until the tool ends or its time is up.
+     * The execution's commands must come from this thread: it holds the aggregate's lock for as
+     * long as the event is being handled, so a command from the worker thread would wait for ever.
+     */
+    private static void recordStepsUntilDone(BlockingQueue<Runnable> onRunnerThread, long timeoutMs)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            Runnable next = onRunnerThread.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new TimeoutException();
+            }
+            if (next == NOTHING_MORE) {
+                return;
+            }
+            next.run();
+        }
+    }
+
     private Map<String, Map<String, Object>> completedSteps(String executionId) {
         Map<String, Map<String, Object>> completed = new HashMap<>();
         reader.read(executionId).map(e -> e.view().steps()).orElse(List.of()).stream()
@@ -132,15 +167,38 @@ class ToolRunner {
         return completed;
     }
 
-    /** Records each step as an event of the execution before the tool goes on. */
+    /** Records each step as an event of the execution, on the runner's thread, before the tool goes on. */
     private final class RecordedSteps implements ToolContext.StepLog {
 
         private final String executionId;
         private final Map<String, Map<String, Object>> completed;
+        private final BlockingQueue<Runnable> onRunnerThread;
 
-        RecordedSteps(String executionId, Map<String, Map<String, Object>> completed) {
+        RecordedSteps(String executionId, Map<String, Map<String, Object>> completed,
+                      BlockingQueue<Runnable> onRunnerThread) {
             this.executionId = executionId;
             this.completed = completed;
+            this.onRunnerThread = onRunnerThread;
+        }
+
+        private void record(Object command) {
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            onRunnerThread.add(() -> {
+                try {
+                    commands.sendAndWait(command);
+                    recorded.complete(null);
+                } catch (RuntimeException e) {
+                    recorded.completeExceptionally(e);
+                }
+            });
+            try {
+                recorded.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while recording a step of " + executionId, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("could not record a step of " + executionId, e.getCause());
+            }
         }
 
         @Override
@@ -150,12 +208,12 @@ class ToolRunner {
 
         @Override
         public void succeeded(String step, Map<String, Object> output) {
-            commands.sendAndWait(new RecordStepSucceededCommand(executionId, step, output));
+            record(new RecordStepSucceededCommand(executionId, step, output));
         }
 
         @Override
         public void failed(String step, ToolFailure failure) {
-            commands.sendAndWait(new RecordStepFailedCommand(executionId, step,
+            record(new RecordStepFailedCommand(executionId, step,
                     new ExecutionError(failure.code(), failure.getMessage())));
         }
     }

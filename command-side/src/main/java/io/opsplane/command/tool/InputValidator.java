@@ -23,8 +23,16 @@ public class InputValidator {
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
     public List<FieldError> validate(ToolDescriptor tool, JsonNode input) {
-        Schema schema = compiled.computeIfAbsent(tool.name() + "@" + tool.version(),
-                key -> registry.getSchema(tool.inputSchema()));
+        return validate(compiled.computeIfAbsent(tool.name() + "@" + tool.version(),
+                key -> registry.getSchema(tool.inputSchema())), input);
+    }
+
+    /** Validates any JSON against any schema, uncached: for documents checked once, such as the tools file. */
+    public List<FieldError> validate(JsonNode schema, JsonNode instance) {
+        return validate(registry.getSchema(schema), instance);
+    }
+
+    private static List<FieldError> validate(Schema schema, JsonNode input) {
         List<FieldError> errors = new ArrayList<>();
         for (Error error : schema.validate(input)) {
             String path = pointer(error.getInstanceLocation());

@@ -1,0 +1,270 @@
+package io.opsplane.command.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.opsplane.command.CommandSideApplication;
+import io.opsplane.command.connector.calendar.ServiceAccountKeys;
+import io.opsplane.command.connector.http.ToolsFileException;
+import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.auth.CredentialStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The command side over HTTP with every connector pointed at a local stand-in for its provider:
+ * the catalogue, approval gating, explicit retry of a failed onboarding, and idempotency with a
+ * provider that must see exactly one request.
+ */
+class ToolRuntimeHttpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dataDir;
+    private static MongoServer store;
+    private static WireMockServer providers;
+    private static ConfigurableApplicationContext app;
+    private static String base;
+    private static String storeUri;
+    private static String adminKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        store = new MongoServer(new MemoryBackend());
+        InetSocketAddress address = store.bind();
+        storeUri = "mongodb://127.0.0.1:" + address.getPort() + "/opsplane";
+        providers = new WireMockServer(options().dynamicPort());
+        providers.start();
+        String stand = providers.baseUrl();
+        Path key = ServiceAccountKeys.write(dataDir, stand + "/token");
+        app = CommandSideApplication.builder().run(
+                "--server.port=0",
+                "--spring.mongodb.uri=" + storeUri,
+                "--opsplane.data-dir=" + dataDir,
+                "--opsplane.connectors.stripe.api-key=sk_test_runtime",
+                "--opsplane.connectors.stripe.base-url=" + stand,
+                "--opsplane.connectors.resend.api-key=re_runtime",
+                "--opsplane.connectors.resend.base-url=" + stand,
+                "--opsplane.connectors.google-calendar.credentials-file=" + key,
+                "--opsplane.connectors.google-calendar.base-url=" + stand + "/",
+                "--opsplane.connectors.google-calendar.token-url=" + stand + "/token");
+        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
+        awaitCredential(ApiKeySecrets.hash(adminKey));
+        providers.stubFor(post(urlPathEqualTo("/token")).willReturn(okJson(
+                "{\"access_token\": \"ya29.runtime\", \"expires_in\": 3599, \"token_type\": \"Bearer\"}")));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        providers.stop();
+        store.shutdownNow();
+    }
+
+    @Test
+    void publishesTheCatalogueOnceWithEveryToolAvailable() {
+        List<?> events = app.getBean(EventStore.class).readEvents("catalog").asStream().toList();
+
+        assertThat(events).hasSize(1);
+    }
+
+    @Test
+    void executingARefundAboveTheApprovalThresholdIsRefusedUntilApprovalsExist() throws Exception {
+        HttpResponse<String> refused = call("/v1/executions", adminKey,
+                "{\"tool\":\"billing.refund\",\"input\":{\"paymentIntent\":\"pi_Big1\",\"amount\":60000}}");
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(JSON.readTree(refused.body()).path("code").asText()).isEqualTo("approval_required");
+        assertThat(JSON.readTree(refused.body()).path("minApprovals").asInt()).isEqualTo(1);
+        providers.verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")).withFormParam("payment_intent", equalTo("pi_Big1")));
+
+        HttpResponse<String> plan = call("/v1/executions", adminKey,
+                "{\"tool\":\"billing.refund\",\"mode\":\"plan\",\"input\":{\"paymentIntent\":\"pi_Big1\",\"amount\":600000}}");
+        assertThat(plan.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(plan.body()).path("plan").path("digest").asText()).startsWith("sha256:");
+    }
+
+    @Test
+    void runsARefundBelowTheThresholdWithAStableIdempotencyKey() throws Exception {
+        providers.stubFor(post(urlPathEqualTo("/v1/refunds")).withFormParam("payment_intent", equalTo("pi_Small1"))
+                .willReturn(okJson("{\"id\": \"re_Small1\", \"object\": \"refund\", \"amount\": 1200, \"currency\": \"usd\","
+                        + " \"status\": \"succeeded\"}")));
+
+        HttpResponse<String> response = call("/v1/executions", adminKey,
+                "{\"tool\":\"billing.refund\",\"input\":{\"paymentIntent\":\"pi_Small1\",\"amount\":1200}}");
+
+        JsonNode execution = JSON.readTree(response.body());
+        assertThat(execution.path("status").asText()).as(response.body()).isEqualTo("succeeded");
+        assertThat(execution.path("output").path("refundId").asText()).isEqualTo("re_Small1");
+        providers.verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds"))
+                .withHeader("Idempotency-Key", equalTo("opsplane-" + execution.path("executionId").asText() + ":refund")));
+    }
+
+    @Test
+    void aFailedOnboardingRecordsItsStepsAndResumesOnRetryWithoutRepeatingThem() throws Exception {
+        providers.stubFor(post(urlPathEqualTo("/v1/customers")).withFormParam("metadata[tenantId]", equalTo("globex"))
+                .willReturn(okJson("{\"id\": \"cus_Globex\", \"object\": \"customer\"}")));
+        providers.stubFor(post(urlPathEqualTo("/v1/subscriptions")).withFormParam("customer", equalTo("cus_Globex"))
+                .willReturn(okJson("{\"id\": \"sub_Globex\", \"object\": \"subscription\", \"status\": \"active\"}")));
+        providers.stubFor(get(urlPathEqualTo("/calendar/v3/users/me/calendarList"))
+                .willReturn(okJson("{\"kind\": \"calendar#calendarList\", \"items\": []}")));
+        providers.stubFor(post(urlPathEqualTo("/calendar/v3/calendars"))
+                .willReturn(okJson("{\"kind\": \"calendar#calendar\", \"id\": \"c_globex@group.calendar.google.com\"}")));
+        providers.stubFor(post(urlPathEqualTo("/emails")).withRequestBody(matchingJsonPath("$.to[0]", equalTo("hank@globex.test")))
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                        .withBody("{\"statusCode\": 503, \"name\": \"application_error\", \"message\": \"Service unavailable\"}")));
+        String body = "{\"tool\":\"tenant.onboard\",\"reason\":\"new customer\",\"input\":{\"tenantId\":\"globex\","
+                + "\"companyName\":\"Globex\",\"adminEmail\":\"hank@globex.test\",\"priceId\":\"price_Pro\"}}";
+
+        JsonNode failed = JSON.readTree(call("/v1/executions", adminKey, body).body());
+
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("provider_error");
+        assertThat(failed.path("steps")).extracting(s -> s.path("name").asText() + "=" + s.path("status").asText())
+                .containsExactly("billing.customer=succeeded", "billing.subscription=succeeded",
+                        "calendar.create=succeeded", "email.welcome=failed");
+        String id = failed.path("executionId").asText();
+
+        String intruder = issueKey("{\"name\":\"other\",\"principal\":\"mallory@example.com\",\"kind\":\"human\","
+                + "\"scopes\":[\"tools:execute\"]}");
+        assertThat(call("/v1/executions/" + id + "/retry", intruder, "").statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(call("/v1/executions/ex_nothing/retry", adminKey, "").body()).path("code").asText())
+                .isEqualTo("execution_not_found");
+
+        providers.stubFor(post(urlPathEqualTo("/emails")).withRequestBody(matchingJsonPath("$.to[0]", equalTo("hank@globex.test")))
+                .willReturn(okJson("{\"id\": \"em_globex_welcome\"}")));
+        HttpResponse<String> retried = call("/v1/executions/" + id + "/retry", adminKey, "");
+
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        JsonNode succeeded = JSON.readTree(retried.body());
+        assertThat(succeeded.path("executionId").asText()).isEqualTo(id);
+        assertThat(succeeded.path("status").asText()).isEqualTo("succeeded");
+        assertThat(succeeded.path("output").path("welcomeEmailId").asText()).isEqualTo("em_globex_welcome");
+        assertThat(succeeded.path("steps")).extracting(s -> s.path("status").asText()).containsOnly("succeeded");
+        providers.verify(1, postRequestedFor(urlPathEqualTo("/v1/customers")).withFormParam("metadata[tenantId]", equalTo("globex")));
+        providers.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions")).withFormParam("customer", equalTo("cus_Globex")));
+        providers.verify(1, postRequestedFor(urlPathEqualTo("/calendar/v3/calendars")));
+        providers.verify(2, postRequestedFor(urlPathEqualTo("/emails"))
+                .withHeader("Idempotency-Key", equalTo("opsplane-" + id + ":email.welcome")));
+
+        HttpResponse<String> again = call("/v1/executions/" + id + "/retry", adminKey, "");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(again.body()).path("code").asText()).isEqualTo("invalid_state");
+    }
+
+    @Test
+    void fiftyConcurrentIdenticalRequestsSendOneEmail() throws Exception {
+        providers.stubFor(post(urlPathEqualTo("/emails")).withRequestBody(matchingJsonPath("$.to[0]", equalTo("once@acme.test")))
+                .willReturn(okJson("{\"id\": \"em_once\"}")));
+        String key = "email-" + Instant.now().toEpochMilli();
+        String body = "{\"tool\":\"email.send\",\"input\":{\"to\":[\"once@acme.test\"],\"subject\":\"Once\",\"text\":\"Only once\"}}";
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(() -> call("/v1/executions", adminKey, body, "Idempotency-Key", key));
+        }
+        Set<String> bodies = new HashSet<>();
+        for (Future<HttpResponse<String>> result : pool.invokeAll(calls)) {
+            assertThat(result.get().statusCode()).isEqualTo(200);
+            bodies.add(result.get().body());
+        }
+        pool.shutdown();
+
+        assertThat(bodies).hasSize(1);
+        assertThat(JSON.readTree(bodies.iterator().next()).path("status").asText()).isEqualTo("succeeded");
+        providers.verify(1, postRequestedFor(urlPathEqualTo("/emails"))
+                .withRequestBody(matchingJsonPath("$.to[0]", equalTo("once@acme.test"))));
+        HttpResponse<String> reused = call("/v1/executions", adminKey, body.replace("Only once", "Twice?"),
+                "Idempotency-Key", key);
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(reused.body()).path("code").asText()).isEqualTo("idempotency_key_reused");
+    }
+
+    @Test
+    void aBrokenToolsFileStopsTheStart() throws Exception {
+        Path broken = Files.writeString(dataDir.resolve("broken-tools.yml"), """
+                tools:
+                  - name: app.flush
+                    description: Flushes
+                    riskLevel: extreme
+                    inputSchema: {type: object}
+                    request: {method: POST, url: "https://app.internal/flush"}
+                """);
+
+        assertThatThrownBy(() -> CommandSideApplication.builder().run("--server.port=0",
+                "--spring.mongodb.uri=" + storeUri, "--opsplane.data-dir=" + dataDir,
+                "--opsplane.tools.file=" + broken))
+                .hasRootCauseInstanceOf(ToolsFileException.class)
+                .rootCause().hasMessageContaining(broken + ":4:5: /tools/0/riskLevel");
+    }
+
+    private static String issueKey(String body) throws Exception {
+        HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
+        assertThat(response.statusCode()).isEqualTo(201);
+        String key = JSON.readTree(response.body()).path("key").asText();
+        awaitCredential(ApiKeySecrets.hash(key));
+        return key;
+    }
+
+    private static void awaitCredential(String hash) throws InterruptedException {
+        CredentialStore credentials = app.getBean(CredentialStore.class);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (credentials.findByKeyHash(hash).isEmpty()) {
+            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static HttpResponse<String> call(String path, String key, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
