@@ -6,13 +6,13 @@ import io.opsplane.api.execution.CompleteExecutionCommand;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
 import io.opsplane.api.execution.ExecutionRetriedEvent;
+import io.opsplane.api.execution.FailExecutionCommand;
 import io.opsplane.api.execution.RecordStepFailedCommand;
 import io.opsplane.api.execution.RecordStepSucceededCommand;
-import io.opsplane.api.execution.StepStatus;
-import io.opsplane.api.execution.ToolRef;
-import io.opsplane.api.execution.FailExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
+import io.opsplane.api.execution.StepStatus;
+import io.opsplane.api.execution.ToolRef;
 import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
@@ -31,21 +31,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs requested tools, outside any aggregate. It reacts to {@link ExecutionRequestedEvent} in a
- * streaming processor whose token only moves on after the outcome is recorded, so an execution
- * interrupted by a crash is delivered again on restart (or to another node) and
- * {@link StartExecutionCommand} decides whether it may run again.
+ * Runs requested tools, outside any aggregate. It reacts to {@link ExecutionRequestedEvent} (and
+ * to {@link ExecutionRetriedEvent}) in a streaming processor whose token only moves on after the
+ * outcome is recorded, so an execution interrupted by a crash is delivered again on restart (or to
+ * another node) and {@link StartExecutionCommand} decides whether it may run again.
+ *
+ * <p>Every command about the execution is sent from a thread of its own, never from the
+ * processor's thread: a command sent inside the processor's unit of work would be nested in it,
+ * and its events stored only when the whole event has been handled. The start must be stored
+ * before the tool acts, or a crash mid-run leaves no trace that it started and the tool runs
+ * twice; each step must be stored when it ends, so a failure records exactly what was done.
  */
 @Component
 @ProcessingGroup(ToolRunner.PROCESSING_GROUP)
@@ -54,9 +57,6 @@ class ToolRunner {
     static final String PROCESSING_GROUP = "tool-runner";
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Put on the queue when the tool has ended, so the runner stops recording steps at once. */
-    private static final Runnable NOTHING_MORE = () -> {
-    };
 
     private final CommandGateway commands;
     private final ToolRegistry registry;
@@ -67,13 +67,18 @@ class ToolRunner {
         thread.setDaemon(true);
         return thread;
     });
+    private final ExecutorService recorders = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "tool-recorder");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final String runnerName = ManagementFactory.getRuntimeMXBean().getName();
 
     ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault, ExecutionReader reader) {
-        this.reader = reader;
         this.commands = commands;
         this.registry = registry;
         this.vault = vault;
+        this.reader = reader;
     }
 
     @EventHandler
@@ -88,7 +93,7 @@ class ToolRunner {
     }
 
     private void run(String executionId, ToolRef ref, Map<String, Object> recordedInput) {
-        StartDecision decision = commands.sendAndWait(new StartExecutionCommand(executionId, runnerName));
+        StartDecision decision = record(new StartExecutionCommand(executionId, runnerName));
         if (decision != StartDecision.RUN) {
             vault.forget(executionId);
             return;
@@ -106,21 +111,12 @@ class ToolRunner {
             return;
         }
         JsonNode input = SecretRedactor.restore(recorded, secrets.orElse(Map.of()));
-        BlockingQueue<Runnable> onRunnerThread = new LinkedBlockingQueue<>();
         ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1,
-                new RecordedSteps(executionId, completedSteps(executionId), onRunnerThread));
-        Future<Map<String, Object>> running = workers.submit(() -> {
-            try {
-                return tool.get().run(input, context);
-            } finally {
-                onRunnerThread.add(NOTHING_MORE);
-            }
-        });
+                new RecordedSteps(executionId, completedSteps(executionId)));
+        Future<Map<String, Object>> running = workers.submit(() -> tool.get().run(input, context));
         try {
-            recordStepsUntilDone(onRunnerThread, ref.timeoutMs());
-            // The tool has returned or thrown; its future completes right after.
-            Map<String, Object> output = running.get();
-            commands.sendAndWait(new CompleteExecutionCommand(executionId, output));
+            Map<String, Object> output = running.get(ref.timeoutMs(), TimeUnit.MILLISECONDS);
+            record(new CompleteExecutionCommand(executionId, output));
         } catch (TimeoutException e) {
             running.cancel(true);
             fail(executionId, "timeout", "the tool did not finish within " + ref.timeoutMs() + " ms");
@@ -139,23 +135,17 @@ class ToolRunner {
         }
     }
 
-    /**
-     * Records the steps the tool reports, on this thread, until the tool ends or its time is up.
-     * The execution's commands must come from this thread: it holds the aggregate's lock for as
-     * long as the event is being handled, so a command from the worker thread would wait for ever.
-     */
-    private static void recordStepsUntilDone(BlockingQueue<Runnable> onRunnerThread, long timeoutMs)
-            throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true) {
-            Runnable next = onRunnerThread.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (next == null) {
-                throw new TimeoutException();
-            }
-            if (next == NOTHING_MORE) {
-                return;
-            }
-            next.run();
+    /** Sends a command in a unit of work of its own, so that its events are stored when it returns. */
+    private <R> R record(Object command) {
+        Future<R> sent = recorders.submit(() -> commands.sendAndWait(command));
+        try {
+            return sent.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording " + command.getClass().getSimpleName(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("could not record " + command.getClass().getSimpleName(), e.getCause());
         }
     }
 
@@ -167,38 +157,15 @@ class ToolRunner {
         return completed;
     }
 
-    /** Records each step as an event of the execution, on the runner's thread, before the tool goes on. */
+    /** Records each step as an event of the execution before the tool goes on. */
     private final class RecordedSteps implements ToolContext.StepLog {
 
         private final String executionId;
         private final Map<String, Map<String, Object>> completed;
-        private final BlockingQueue<Runnable> onRunnerThread;
 
-        RecordedSteps(String executionId, Map<String, Map<String, Object>> completed,
-                      BlockingQueue<Runnable> onRunnerThread) {
+        RecordedSteps(String executionId, Map<String, Map<String, Object>> completed) {
             this.executionId = executionId;
             this.completed = completed;
-            this.onRunnerThread = onRunnerThread;
-        }
-
-        private void record(Object command) {
-            CompletableFuture<Void> recorded = new CompletableFuture<>();
-            onRunnerThread.add(() -> {
-                try {
-                    commands.sendAndWait(command);
-                    recorded.complete(null);
-                } catch (RuntimeException e) {
-                    recorded.completeExceptionally(e);
-                }
-            });
-            try {
-                recorded.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while recording a step of " + executionId, e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("could not record a step of " + executionId, e.getCause());
-            }
         }
 
         @Override
@@ -213,13 +180,12 @@ class ToolRunner {
 
         @Override
         public void failed(String step, ToolFailure failure) {
-            record(new RecordStepFailedCommand(executionId, step,
-                    new ExecutionError(failure.code(), failure.getMessage())));
+            record(new RecordStepFailedCommand(executionId, step, new ExecutionError(failure.code(), failure.getMessage())));
         }
     }
 
     private void fail(String executionId, String code, String message) {
-        commands.sendAndWait(new FailExecutionCommand(executionId, new ExecutionError(code, message)));
+        record(new FailExecutionCommand(executionId, new ExecutionError(code, message)));
     }
 
     private static boolean hasRedactedSecrets(JsonNode input, Tool tool) {
@@ -230,5 +196,6 @@ class ToolRunner {
     @PreDestroy
     void stop() {
         workers.shutdownNow();
+        recorders.shutdownNow();
     }
 }
