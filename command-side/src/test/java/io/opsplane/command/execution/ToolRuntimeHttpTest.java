@@ -38,6 +38,7 @@ import java.util.concurrent.Future;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -217,6 +218,21 @@ class ToolRuntimeHttpTest {
                 "Idempotency-Key", key);
         assertThat(reused.statusCode()).isEqualTo(422);
         assertThat(JSON.readTree(reused.body()).path("code").asText()).isEqualTo("idempotency_key_reused");
+    }
+
+    @Test
+    void aSecretInputIsInNoStoredEventAndNoResponse() throws Exception {
+        HttpResponse<String> response = call("/v1/executions", adminKey, "{\"tool\":\"service.healthcheck\",\"input\":"
+                + "{\"url\":\"" + providers.baseUrl() + "/nothing-here\",\"bearerToken\":\"tok-very-secret-42\"}}");
+
+        JsonNode execution = JSON.readTree(response.body());
+        assertThat(response.body()).doesNotContain("tok-very-secret-42");
+        List<String> stored = app.getBean(EventStore.class).readEvents(execution.path("executionId").asText()).asStream()
+                .map(event -> String.valueOf(event.getPayload())).toList();
+        assertThat(stored).isNotEmpty().noneMatch(payload -> payload.contains("tok-very-secret-42"));
+        assertThat(stored.get(0)).contains("bearerToken=[redacted]");
+        providers.verify(1, getRequestedFor(urlPathEqualTo("/nothing-here"))
+                .withHeader("Authorization", equalTo("Bearer tok-very-secret-42")));
     }
 
     @Test
