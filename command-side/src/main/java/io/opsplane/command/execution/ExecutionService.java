@@ -114,7 +114,7 @@ class ExecutionService {
                 SecretRedactor.extract(submission.input(), descriptor.secretFields()));
         try {
             create(new RequestExecutionCommand(executionId, ref, recordedInput, submission.reason(), key.actor(),
-                    submission.idempotencyKey(), requestHash, null), executionId, requestHash);
+                    submission.idempotencyKey(), requestHash, null, tool.steps()), executionId, requestHash);
         } catch (RuntimeException e) {
             if (storedSecrets) {
                 vault.forget(executionId);

@@ -64,7 +64,8 @@ class ToolExecution {
     @CommandHandler
     ToolExecution(RequestExecutionCommand command) {
         apply(new ExecutionRequestedEvent(command.executionId(), command.tool(), command.input(), command.reason(),
-                command.actor(), command.idempotencyKey(), command.requestHash(), command.approvalRequestId()));
+                command.actor(), command.idempotencyKey(), command.requestHash(), command.approvalRequestId(),
+                command.steps()));
     }
 
     /**

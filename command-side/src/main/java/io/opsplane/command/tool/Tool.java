@@ -25,6 +25,14 @@ public interface Tool {
     }
 
     /**
+     * The steps an orchestrating tool records through {@link ToolContext#step}, in order. Listed on
+     * the execution as {@code pending} from the start, so that a failure shows what was not done.
+     */
+    default List<String> steps() {
+        return List.of();
+    }
+
+    /**
      * Checks what a schema cannot express (for example a URL whose host resolves to a denied
      * network). Runs before anything is recorded.
      *

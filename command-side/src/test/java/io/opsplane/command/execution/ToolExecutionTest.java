@@ -69,6 +69,15 @@ class ToolExecutionTest {
     }
 
     @Test
+    void recordsTheStepsAnOrchestratingToolDeclares() {
+        List<String> steps = List.of("billing.customer", "email.welcome");
+        fixture.givenNoPriorActivity()
+                .when(new RequestExecutionCommand(ID, IDEMPOTENT, INPUT, "because", ACTOR, "idem-1", "sha256:req", null, steps))
+                .expectEvents(new ExecutionRequestedEvent(ID, IDEMPOTENT, INPUT, "because", ACTOR, "idem-1", "sha256:req",
+                        null, steps));
+    }
+
+    @Test
     void startsARequestedExecutionOnce() {
         fixture.given(requested(NOT_IDEMPOTENT))
                 .when(new StartExecutionCommand(ID, "runner-a"))

@@ -180,7 +180,9 @@ class ToolRuntimeHttpTest {
         assertThat(succeeded.path("executionId").asText()).isEqualTo(id);
         assertThat(succeeded.path("status").asText()).isEqualTo("succeeded");
         assertThat(succeeded.path("output").path("welcomeEmailId").asText()).isEqualTo("em_globex_welcome");
-        assertThat(succeeded.path("steps")).extracting(s -> s.path("status").asText()).containsOnly("succeeded");
+        assertThat(succeeded.path("steps")).extracting(s -> s.path("name").asText() + "=" + s.path("status").asText())
+                .containsExactly("billing.customer=succeeded", "billing.subscription=succeeded",
+                        "calendar.create=succeeded", "email.welcome=succeeded");
         providers.verify(1, postRequestedFor(urlPathEqualTo("/v1/customers")).withFormParam("metadata[tenantId]", equalTo("globex")));
         providers.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions")).withFormParam("customer", equalTo("cus_Globex")));
         providers.verify(1, postRequestedFor(urlPathEqualTo("/calendar/v3/calendars")));
@@ -190,6 +192,29 @@ class ToolRuntimeHttpTest {
         HttpResponse<String> again = call("/v1/executions/" + id + "/retry", adminKey, "");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(again.body()).path("code").asText()).isEqualTo("invalid_state");
+    }
+
+    @Test
+    void aFailedOnboardingShowsWhatWasDoneAndWhatWasNot() throws Exception {
+        providers.stubFor(post(urlPathEqualTo("/v1/customers")).withFormParam("metadata[tenantId]", equalTo("hooli"))
+                .willReturn(okJson("{\"id\": \"cus_Hooli\", \"object\": \"customer\"}")));
+        providers.stubFor(post(urlPathEqualTo("/v1/subscriptions")).withFormParam("customer", equalTo("cus_Hooli"))
+                .willReturn(aResponse().withStatus(402).withHeader("Content-Type", "application/json").withBody("""
+                        {"error": {"code": "card_declined", "decline_code": "insufficient_funds", "type": "card_error",
+                         "message": "Your card has insufficient funds."}}""")));
+
+        JsonNode failed = JSON.readTree(call("/v1/executions", adminKey, "{\"tool\":\"tenant.onboard\",\"input\":"
+                + "{\"tenantId\":\"hooli\",\"companyName\":\"Hooli\",\"adminEmail\":\"gavin@hooli.test\","
+                + "\"priceId\":\"price_Pro\"}}").body());
+
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("card_declined");
+        assertThat(failed.path("steps")).extracting(s -> s.path("name").asText() + "=" + s.path("status").asText())
+                .containsExactly("billing.customer=succeeded", "billing.subscription=failed",
+                        "calendar.create=pending", "email.welcome=pending");
+        assertThat(failed.path("steps").get(0).path("output").path("customerId").asText()).isEqualTo("cus_Hooli");
+        providers.verify(0, postRequestedFor(urlPathEqualTo("/emails"))
+                .withRequestBody(matchingJsonPath("$.to[0]", equalTo("gavin@hooli.test"))));
     }
 
     @Test

@@ -51,6 +51,9 @@ public final class ExecutionViewReducer {
             b.reason = e.reason();
             b.approvalRequestId = e.approvalRequestId();
             b.createdAt = at;
+            if (e.steps() != null) {
+                e.steps().forEach(step -> b.step(new StepView(step, StepStatus.PENDING, null, null, null)));
+            }
         } else if (event instanceof ExecutionRetriedEvent) {
             b.status = ExecutionStatus.RUNNING;
             b.output = null;
@@ -137,8 +140,14 @@ public final class ExecutionViewReducer {
             toolVersion = ref.version();
         }
 
+        /** Replaces the step of that name where it stands (a pending or failed one), or appends it. */
         void step(StepView step) {
-            steps.removeIf(s -> s.name().equals(step.name()));
+            for (int i = 0; i < steps.size(); i++) {
+                if (steps.get(i).name().equals(step.name())) {
+                    steps.set(i, step);
+                    return;
+                }
+            }
             steps.add(step);
         }
 

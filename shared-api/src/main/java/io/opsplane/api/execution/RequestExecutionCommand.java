@@ -3,6 +3,7 @@ package io.opsplane.api.execution;
 import io.opsplane.api.apikey.Actor;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param input             the validated input, secrets already redacted
  * @param requestHash       {@code sha256:} over the canonical request, to detect idempotency key reuse
  * @param approvalRequestId the approval request this execution fulfils, if any
+ * @param steps             the steps an orchestrating tool will record, in order; empty otherwise
  */
 public record RequestExecutionCommand(
         @TargetAggregateIdentifier String executionId,
@@ -21,5 +23,12 @@ public record RequestExecutionCommand(
         Actor actor,
         String idempotencyKey,
         String requestHash,
-        String approvalRequestId) {
+        String approvalRequestId,
+        List<String> steps) {
+
+    /** A request for a tool without steps. */
+    public RequestExecutionCommand(String executionId, ToolRef tool, Map<String, Object> input, String reason,
+                                   Actor actor, String idempotencyKey, String requestHash, String approvalRequestId) {
+        this(executionId, tool, input, reason, actor, idempotencyKey, requestHash, approvalRequestId, List.of());
+    }
 }

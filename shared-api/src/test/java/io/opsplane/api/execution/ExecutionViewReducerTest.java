@@ -74,6 +74,27 @@ class ExecutionViewReducerTest {
     }
 
     @Test
+    void declaredStepsArePendingUntilRecordedAndKeepTheirOrder() {
+        ExecutionView view = ExecutionViewReducer.apply(null, new ExecutionRequestedEvent("ex_1", TOOL, Map.of(), null,
+                ACTOR, null, "h", null, java.util.List.of("one", "two", "three")), T0, 1);
+        view = ExecutionViewReducer.apply(view, new ExecutionStepSucceededEvent("ex_1", "one", Map.of()), T0, 2);
+        view = ExecutionViewReducer.apply(view, new ExecutionStepFailedEvent("ex_1", "two", new ExecutionError("x", "y")),
+                T0, 3);
+        view = ExecutionViewReducer.apply(view, new ExecutionFailedEvent("ex_1", new ExecutionError("x", "y"), 3), T0, 4);
+
+        assertThat(view.steps()).extracting(StepView::name, StepView::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("one", StepStatus.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("two", StepStatus.FAILED),
+                org.assertj.core.groups.Tuple.tuple("three", StepStatus.PENDING));
+
+        view = ExecutionViewReducer.apply(view, new ExecutionStepSucceededEvent("ex_1", "two", Map.of()), T0, 5);
+        assertThat(view.steps()).extracting(StepView::name, StepView::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("one", StepStatus.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("two", StepStatus.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("three", StepStatus.PENDING));
+    }
+
+    @Test
     void otherEventsLeaveTheViewAsItIs() {
         ExecutionView view = ExecutionViewReducer.apply(null,
                 new ExecutionPlannedEvent("ex_1", TOOL, Map.of(), null, ACTOR, null, "h", new Plan(java.util.List.of(), "d")),

@@ -87,6 +87,11 @@ public class TenantOnboardTool implements Tool {
     }
 
     @Override
+    public List<String> steps() {
+        return List.of(CUSTOMER, SUBSCRIPTION, CALENDAR, WELCOME);
+    }
+
+    @Override
     public List<Effect> plan(JsonNode input) {
         String tenant = input.path("tenantId").asText();
         return List.of(
