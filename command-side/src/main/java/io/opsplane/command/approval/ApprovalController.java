@@ -1,0 +1,137 @@
+package io.opsplane.command.approval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.approval.ApprovalRequestView;
+import io.opsplane.platform.auth.AuthenticatedKey;
+import io.opsplane.platform.auth.RequiresScope;
+import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.problem.FieldError;
+import io.opsplane.platform.problem.InvalidInputException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decisions on approval requests. Executing an approved request is
+ * {@code POST /v1/approval-requests/{id}/execute}, served with the executions because it answers as
+ * executing does. Reads are on the query side.
+ */
+@RestController
+@RequestMapping(path = "/v1/approval-requests", produces = MediaType.APPLICATION_JSON_VALUE)
+class ApprovalController {
+
+    private static final int MAX_TEXT_LENGTH = 2000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ApprovalRequests approvals;
+
+    ApprovalController(ApprovalRequests approvals) {
+        this.approvals = approvals;
+    }
+
+    /** @param reason why the tool should run; required, shown to approvers and recorded */
+    record CreateRequest(String tool, Object input, String reason) {
+    }
+
+    record ApproveRequest(String comment) {
+    }
+
+    record RejectRequest(String reason) {
+    }
+
+    record CancelRequest(String reason) {
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @RequiresScope(Scope.APPROVALS_REQUEST)
+    ResponseEntity<ApprovalRequestView> create(@RequestBody CreateRequest request,
+                                               @RequestHeader(name = "Idempotency-Key", required = false)
+                                               String idempotencyKey,
+                                               AuthenticatedKey key) {
+        if (idempotencyKey != null && !validIdempotencyKey(idempotencyKey)) {
+            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
+                    "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            throw new InvalidInputException("", "a JSON object is required");
+        }
+        if (request.tool() == null || request.tool().isBlank()) {
+            errors.add(new FieldError("/tool", "is required"));
+        }
+        checkText(errors, "/reason", request.reason(), true);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode()
+                : JSON.valueToTree(request.input());
+        ApprovalRequestView created = approvals.create(request.tool(), input, request.reason(), key, idempotencyKey);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .location(URI.create("/v1/approval-requests/" + created.id())).body(created);
+    }
+
+    @PostMapping("/{requestId}/approve")
+    @RequiresScope(Scope.APPROVALS_APPROVE)
+    ApprovalRequestView approve(@PathVariable String requestId,
+                                @RequestBody(required = false) ApproveRequest request, AuthenticatedKey key) {
+        String comment = request == null ? null : request.comment();
+        List<FieldError> errors = new ArrayList<>();
+        checkText(errors, "/comment", comment, false);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return approvals.approve(requestId, key, comment);
+    }
+
+    @PostMapping("/{requestId}/reject")
+    @RequiresScope(Scope.APPROVALS_APPROVE)
+    ApprovalRequestView reject(@PathVariable String requestId,
+                               @RequestBody(required = false) RejectRequest request, AuthenticatedKey key) {
+        String reason = request == null ? null : request.reason();
+        List<FieldError> errors = new ArrayList<>();
+        checkText(errors, "/reason", reason, true);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return approvals.reject(requestId, key, reason);
+    }
+
+    /** Any scope that can open a request may withdraw it; the aggregate admits only the requester or an admin. */
+    @PostMapping("/{requestId}/cancel")
+    @RequiresScope({Scope.APPROVALS_REQUEST, Scope.TOOLS_EXECUTE, Scope.APPROVALS_APPROVE})
+    ApprovalRequestView cancel(@PathVariable String requestId,
+                               @RequestBody(required = false) CancelRequest request, AuthenticatedKey key) {
+        String reason = request == null ? null : request.reason();
+        List<FieldError> errors = new ArrayList<>();
+        checkText(errors, "/reason", reason, false);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return approvals.cancel(requestId, key, reason);
+    }
+
+    private static void checkText(List<FieldError> errors, String path, String text, boolean required) {
+        if (required && (text == null || text.isBlank())) {
+            errors.add(new FieldError(path, "is required"));
+        } else if (text != null && text.length() > MAX_TEXT_LENGTH) {
+            errors.add(new FieldError(path, "must be at most " + MAX_TEXT_LENGTH + " characters"));
+        }
+    }
+
+    private static boolean validIdempotencyKey(String key) {
+        return !key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
+    }
+}
