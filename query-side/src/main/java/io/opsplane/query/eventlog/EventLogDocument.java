@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param sequence the event's sequence in its aggregate; null for an event outside any aggregate
  * @param hash     the event's hash in the event store's audit chain ({@code sha256:…})
  */
-@Document(EventLogDocument.COLLECTION)
+@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + EventLogDocument.COLLECTION + "')}")
 @CompoundIndex(name = "by_type", def = "{'type': 1, '_id': 1}")
 @CompoundIndex(name = "by_aggregate", def = "{'aggregateId': 1, '_id': 1}")
 record EventLogDocument(

@@ -18,7 +18,7 @@ import java.time.Instant;
  * @param view            the {@code ExecutionView} as JSON
  * @param timeline        the execution's events as a JSON array, in order
  */
-@Document(ExecutionDocument.COLLECTION)
+@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ExecutionDocument.COLLECTION + "')}")
 @CompoundIndex(name = "newest_first", def = "{'createdPosition': -1, '_id': -1}")
 @CompoundIndex(name = "by_tool", def = "{'tool': 1, 'createdPosition': -1, '_id': -1}")
 @CompoundIndex(name = "by_actor", def = "{'actor': 1, 'createdPosition': -1, '_id': -1}")

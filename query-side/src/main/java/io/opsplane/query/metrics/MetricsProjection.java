@@ -9,6 +9,7 @@ import io.opsplane.api.execution.ExecutionRequestedEvent;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
 import io.opsplane.api.execution.ExecutionUnknownEvent;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.replay.ReadModels;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -87,7 +88,7 @@ public class MetricsProjection {
     }
 
     private void live(ReplayStatus replay, String tool, String status, Long durationMs) {
-        if (replay != null && replay.isReplay()) {
+        if (replay != null && replay.isReplay() || ReadModels.buildingShadow()) {
             return;
         }
         Counter.builder("opsplane.executions").description("Executions and plans by tool and final status")

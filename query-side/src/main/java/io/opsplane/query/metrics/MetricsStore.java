@@ -1,5 +1,6 @@
 package io.opsplane.query.metrics;
 
+import io.opsplane.query.replay.ReadModels;
 import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -41,30 +42,30 @@ class MetricsStore {
         Instant hour = at.truncatedTo(ChronoUnit.HOURS);
         guardedInc(minuteKey(tool, minute), tool, minute, position, counters);
         guardedInc(hourKey(tool, hour), tool, hour, position, counters);
-        mongo.upsert(new Query(where("_id").is(tool)), new Update().setOnInsert("since", at), TOOLS);
+        mongo.upsert(new Query(where("_id").is(tool)), new Update().setOnInsert("since", at), ReadModels.collection(TOOLS));
     }
 
     private void guardedInc(String id, String tool, Instant start, long position, Update counters) {
         Update update = Update.fromDocument(new Document(counters.getUpdateObject()))
                 .set(LAST_POSITION, position).setOnInsert("tool", tool).setOnInsert("start", start);
         try {
-            mongo.upsert(new Query(where("_id").is(id).and(LAST_POSITION).lt(position)), update, BUCKETS);
+            mongo.upsert(new Query(where("_id").is(id).and(LAST_POSITION).lt(position)), update, ReadModels.collection(BUCKETS));
         } catch (DuplicateKeyException alreadyCounted) {
             // The bucket exists and has counted this position (or a later one): a redelivery changes nothing.
         }
     }
 
     void rememberTool(String executionId, String tool) {
-        mongo.upsert(new Query(where("_id").is(executionId)), new Update().set("tool", tool), EXECUTIONS);
+        mongo.upsert(new Query(where("_id").is(executionId)), new Update().set("tool", tool), ReadModels.collection(EXECUTIONS));
     }
 
     Optional<String> toolOf(String executionId) {
-        Document found = mongo.findById(executionId, Document.class, EXECUTIONS);
+        Document found = mongo.findById(executionId, Document.class, ReadModels.collection(EXECUTIONS));
         return Optional.ofNullable(found).map(document -> document.getString("tool"));
     }
 
     List<String> tools() {
-        return mongo.findAll(Document.class, TOOLS).stream().map(document -> document.getString("_id")).sorted().toList();
+        return mongo.findAll(Document.class, ReadModels.collection(TOOLS)).stream().map(document -> document.getString("_id")).sorted().toList();
     }
 
     /** The buckets with these keys: one {@code _id $in} read, whatever the number of executions. */
@@ -74,12 +75,12 @@ class MetricsStore {
         for (String key : keys) {
             batch.add(key);
             if (batch.size() == 5000) {
-                found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, BUCKETS));
+                found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, ReadModels.collection(BUCKETS)));
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, BUCKETS));
+            found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, ReadModels.collection(BUCKETS)));
         }
         return found;
     }

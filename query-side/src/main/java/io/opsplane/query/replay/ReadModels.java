@@ -1,0 +1,134 @@
+package io.opsplane.query.replay;
+
+import org.bson.Document;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which physical collections each replayable read model lives in. A replay builds generation <i>g+1</i> of a read
+ * model in collections named {@code <base>_g<g+1>} while generation <i>g</i> keeps serving; the swap is one write to
+ * {@code read_model_generations}. Documents and stores name their collection through {@link #collection(String)}
+ * (static, so that {@code @Document("#{T(...).collection('x')}")} works in a plain {@code MongoTemplate} too); the
+ * shadow processor's thread writes to the generation being built.
+ * <p>
+ * The generations are process-wide: every application context in one JVM shares them, which only matters to tests
+ * that replay in one of several applications running side by side.
+ */
+@Component
+public class ReadModels {
+
+    static final String REGISTRY = "read_model_generations";
+    static final long REFRESH_NANOS = 1_000_000_000L;
+
+    /** The replayable read models and their collections' base names. */
+    public static final Map<String, List<String>> COLLECTIONS = Map.of(
+            "executions", List.of("executions"),
+            "eventlog", List.of("eventlog"),
+            "metrics", List.of("metrics_buckets", "metrics_executions", "metrics_tools"));
+
+    private static final Map<String, String> OWNER = Map.of(
+            "executions", "executions", "eventlog", "eventlog", "metrics_buckets", "metrics",
+            "metrics_executions", "metrics", "metrics_tools", "metrics");
+    private static final ThreadLocal<Target> TARGET = new ThreadLocal<>();
+    private static final Map<String, Long> LIVE = new ConcurrentHashMap<>();
+    private static volatile MongoTemplate registry;
+    private static volatile long refreshedAt;
+
+    private final MongoTemplate mongo;
+
+    ReadModels(MongoTemplate mongo) {
+        this.mongo = mongo;
+        registry = mongo;
+        refreshedAt = 0;
+        refresh();
+    }
+
+    /** Forgets this application's registry when it stops, so that nothing reads through its closed client. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        synchronized (ReadModels.class) {
+            if (registry == mongo) {
+                registry = null;
+                LIVE.clear();
+            }
+        }
+    }
+
+    /** The physical collection of {@code base} for the current thread: the generation being built, else the live one. */
+    public static String collection(String base) {
+        String model = OWNER.get(base);
+        if (model == null) {
+            return base;
+        }
+        Target target = TARGET.get();
+        long generation = target != null && target.model().equals(model) ? target.generation() : liveGeneration(model);
+        return name(base, generation);
+    }
+
+    static String name(String base, long generation) {
+        return generation == 0 ? base : base + "_g" + generation;
+    }
+
+    static long liveGeneration(String model) {
+        if (System.nanoTime() - refreshedAt > REFRESH_NANOS) {
+            refresh();
+        }
+        return LIVE.getOrDefault(model, 0L);
+    }
+
+    /** Makes {@code generation} the live one of {@code model}, for every instance (they re-read within a second). */
+    static void activate(String model, long generation) {
+        registry.getCollection(REGISTRY).replaceOne(new Document("_id", model),
+                new Document("_id", model).append("generation", generation),
+                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        LIVE.put(model, generation);
+    }
+
+    /** Runs {@code work} on this thread as if generation {@code generation} of {@code model} were live. */
+    static void withTarget(String model, long generation, Runnable work) {
+        Target previous = TARGET.get();
+        TARGET.set(new Target(model, generation));
+        try {
+            work.run();
+        } finally {
+            if (previous == null) {
+                TARGET.remove();
+            } else {
+                TARGET.set(previous);
+            }
+        }
+    }
+
+    /** Whether this thread builds a generation that is not live yet (a replay), so live-only effects are skipped. */
+    public static boolean buildingShadow() {
+        Target target = TARGET.get();
+        return target != null && target.generation() != liveGeneration(target.model());
+    }
+
+    private static synchronized void refresh() {
+        MongoTemplate mongo = registry;
+        refreshedAt = System.nanoTime();
+        if (mongo == null) {
+            return;
+        }
+        Map<String, Long> found = new ConcurrentHashMap<>();
+        try {
+            for (Document document : mongo.getCollection(REGISTRY).find()) {
+                found.put(document.getString("_id"), ((Number) document.get("generation")).longValue());
+            }
+        } catch (RuntimeException e) {
+            // The store is briefly unreachable (or the application stopping): keep the generations known so far.
+            return;
+        }
+        LIVE.keySet().retainAll(found.keySet());
+        LIVE.putAll(found);
+        refreshedAt = System.nanoTime();
+    }
+
+    private record Target(String model, long generation) {
+    }
+}

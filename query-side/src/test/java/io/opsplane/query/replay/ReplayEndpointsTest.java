@@ -1,0 +1,141 @@
+package io.opsplane.query.replay;
+
+import io.opsplane.query.support.QuerySideUnderTest;
+import io.opsplane.query.support.QuerySideUnderTest.Response;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.opsplane.query.support.ExecutionEvents.ALICE;
+import static io.opsplane.query.support.ExecutionEvents.failed;
+import static io.opsplane.query.support.ExecutionEvents.planned;
+import static io.opsplane.query.support.ExecutionEvents.requested;
+import static io.opsplane.query.support.ExecutionEvents.started;
+import static io.opsplane.query.support.ExecutionEvents.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplayEndpointsTest {
+
+    private static QuerySideUnderTest app;
+    private static String admin;
+
+    @BeforeAll
+    static void start() {
+        app = QuerySideUnderTest.start();
+        admin = app.issueKey("root@example.com", "admin");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void rebuildsEveryReadModelIntoDocumentsEqualToTheLiveOnesWhileTheLiveOnesServe() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            String id = "r-" + i;
+            app.record(id, requested(id, i % 2 == 0 ? "service.healthcheck" : "billing.refund", ALICE), started(id),
+                    i % 5 == 0 ? failed(id) : succeeded(id));
+        }
+        app.record("r-plan", planned("r-plan", "billing.refund", ALICE));
+        long head = app.headPosition();
+        awaitProjected(head);
+        Map<String, List<Document>> before = snapshot();
+        assertThat(before.get("eventlog")).hasSize((int) head + 1);
+
+        Response started = post("{}");
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.body().path("status").asString()).isEqualTo("running");
+        // Reads keep being answered from the live models, complete, while the rebuild runs.
+        assertThat(app.get("/v1/events?limit=1000", admin).body().path("items").size()).isEqualTo((int) head + 1);
+        JsonNode done = awaitReplay();
+
+        assertThat(done.path("status").asString()).isEqualTo("completed");
+        assertThat(done.path("projections")).hasSize(3);
+        for (JsonNode projection : done.path("projections")) {
+            assertThat(projection.path("status").asString()).isEqualTo("completed");
+            assertThat(projection.path("headPosition").asLong()).isEqualTo(head);
+            assertThat(projection.path("position").asLong()).isGreaterThanOrEqualTo(head);
+            assertThat(projection.path("percent").asDouble()).isEqualTo(100.0);
+        }
+        assertThat(ReadModels.collection("eventlog")).isEqualTo("eventlog_g1");
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(app.get("/v1/executions/r-3", admin).body().path("status").asString()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void eventsRecordedDuringAReplayReachTheRebuiltModel() throws Exception {
+        app.record("during-0", requested("during-0", "service.healthcheck", ALICE));
+        awaitProjected(app.headPosition());
+
+        assertThat(post("{\"projections\":[\"executions\"]}").status()).isEqualTo(202);
+        app.record("during-1", requested("during-1", "service.healthcheck", ALICE), succeeded("during-1"));
+        long head = app.headPosition();
+        JsonNode done = awaitReplay();
+
+        assertThat(done.path("projections")).hasSize(1);
+        assertThat(done.path("projections").get(0).path("name").asString()).isEqualTo("executions");
+        Response read = app.get("/v1/executions/during-1?minPosition=" + head, admin);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body().path("status").asString()).isEqualTo("succeeded");
+        assertThat(app.get("/v1/executions/during-0", admin).status()).isEqualTo(200);
+    }
+
+    @Test
+    void rejectsUnknownProjectionsAndKeysWithoutAdmin() {
+        Response unknown = post("{\"projections\":[\"executions\",\"nope\"]}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.code()).isEqualTo("invalid_input");
+        assertThat(unknown.body().path("errors").get(0).path("path").asString()).isEqualTo("/projections/1");
+        String reader = app.issueKey("reader@example.com", "logs:read");
+        assertThat(app.get("/v1/admin/replay", reader).status()).isEqualTo(403);
+    }
+
+    private static void awaitProjected(long position) {
+        for (String path : List.of("/v1/executions?limit=1&minPosition=", "/v1/events?limit=1&minPosition=",
+                "/v1/metrics?window=15m&minPosition=")) {
+            assertThat(app.get(path + position, admin).status()).isEqualTo(200);
+        }
+    }
+
+    private static JsonNode awaitReplay() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode progress = app.get("/v1/admin/replay", admin).body();
+            if (!progress.path("status").asString().equals("running")) {
+                return progress;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the replay did not finish within 60 s");
+    }
+
+    /** Every document of every replayable read model, by model, in _id order. */
+    private static Map<String, List<Document>> snapshot() {
+        MongoTemplate mongo = app.bean(MongoTemplate.class);
+        Map<String, List<Document>> documents = new LinkedHashMap<>();
+        ReadModels.COLLECTIONS.forEach((model, bases) -> {
+            List<Document> all = new ArrayList<>();
+            for (String base : bases) {
+                mongo.getCollection(ReadModels.collection(base)).find().sort(new Document("_id", 1)).into(all);
+            }
+            documents.put(model, all);
+        });
+        return documents;
+    }
+
+    private static Response post(String body) {
+        return app.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/admin/replay"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), admin);
+    }
+}
