@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.ExecutionMode;
+import io.opsplane.api.execution.ExecutionStatus;
 import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
@@ -74,8 +75,29 @@ class ExecutionController {
         return respond(executions.retry(executionId, key, parseWait(wait)));
     }
 
+    /** @param input the approved input again, secrets included: it must hash to the request's {@code payloadHash} */
+    record ApprovedExecutionRequest(Object input) {
+    }
+
+    /** Runs an approved request once; answers as executing does. */
+    @PostMapping(path = "/v1/approval-requests/{requestId}/execute", produces = MediaType.APPLICATION_JSON_VALUE)
+    @RequiresScope(Scope.TOOLS_EXECUTE)
+    ResponseEntity<ExecutionView> executeApproved(@PathVariable String requestId,
+                                                  @RequestBody(required = false) ApprovedExecutionRequest request,
+                                                  @RequestParam(name = "wait", required = false) String wait,
+                                                  AuthenticatedKey key) {
+        Duration waitFor = parseWait(wait);
+        JsonNode input = request == null || request.input() == null ? JsonNodeFactory.instance.objectNode()
+                : JSON.valueToTree(request.input());
+        return respond(executions.executeApproved(requestId, input, key, waitFor));
+    }
+
     private static ResponseEntity<ExecutionView> respond(ExecutionService.Outcome outcome) {
         ExecutionView view = outcome.execution().view();
+        if (view.status() == ExecutionStatus.PENDING_APPROVAL) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED)
+                    .location(URI.create("/v1/approval-requests/" + view.approvalRequestId())).body(view);
+        }
         if (outcome.inProgress()) {
             return ResponseEntity.status(HttpStatus.ACCEPTED)
                     .location(URI.create("/v1/executions/" + view.executionId())).body(view);

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.api.execution.ExecutionStatus;
+import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.PlanExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.command.approval.ApprovalRequests;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
 import io.opsplane.command.tool.InputValidator;
@@ -56,6 +59,9 @@ class ExecutionService {
     /** Per-tool rate limits and budgets (issue 7); a field so that this class's constructor stays the runtime's. */
     @org.springframework.beans.factory.annotation.Autowired
     private io.opsplane.command.ratelimit.ExecutionAdmission admission;
+    /** Approval requests (issue 5); a field for the same reason. */
+    @org.springframework.beans.factory.annotation.Autowired
+    private ApprovalRequests approvals;
 
     ExecutionService(ToolRegistry registry, InputValidator validator, CommandGateway commands,
                      ExecutionReader reader, ExecutionWaiter waiter, SecretVault vault) {
@@ -93,7 +99,9 @@ class ExecutionService {
         tool.checkInput(submission.input());
         if (submission.mode() == ExecutionMode.EXECUTE) {
             refuseUnavailable(tool);
-            refuseUnapproved(descriptor, submission.input());
+            if (ApprovalRequirement.requiredApprovals(descriptor.approval(), submission.input()) > 0) {
+                return pendingApproval(tool, submission, key);
+            }
         }
 
         JsonNode redacted = SecretRedactor.redact(submission.input(), descriptor.secretFields());
@@ -155,17 +163,45 @@ class ExecutionService {
     }
 
     /**
-     * Approval requests are not implemented yet: an execution that needs approval is refused, never
-     * run. The approvals feature replaces this answer with {@code 202 pending_approval}.
+     * An execution that needs approval never runs directly: it opens an approval request (or finds
+     * the one this Idempotency-Key opened) and answers with it, so the caller has a handle to wait on.
      */
-    private static void refuseUnapproved(ToolDescriptor descriptor, JsonNode input) {
-        int needed = ApprovalRequirement.requiredApprovals(descriptor.approval(), input);
-        if (needed > 0) {
-            throw new ApiException(409, "approval_required", "Approval required",
-                    descriptor.name() + " needs " + needed + " approval(s) for this input; approval requests are"
-                            + " not available yet, so it cannot be executed",
-                    Map.of("minApprovals", needed), Map.of());
+    private Outcome pendingApproval(Tool tool, Submission submission, AuthenticatedKey key) {
+        ApprovalRequestView request = approvals.open(tool, submission.input(), submission.reason(), key,
+                submission.idempotencyKey());
+        ExecutionView view = new ExecutionView(ApprovalRequests.executionIdFor(request.id()), request.tool(),
+                request.toolVersion(), ExecutionMode.EXECUTE, ExecutionStatus.PENDING_APPROVAL, request.input(), null,
+                null, request.requestedBy(), request.id(), submission.idempotencyKey(), request.reason(),
+                request.plan(), request.createdAt(), null, null, null, List.of(), request.position());
+        return new Outcome(new RecordedExecution(view, null), true);
+    }
+
+    /**
+     * Runs an approved request's payload, once. Availability and admission come first, so that a
+     * refusal there leaves the request usable; then the request is claimed, and only the claimant
+     * requests the execution, under the id derived from the request.
+     */
+    Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
+        ApprovalRequestView request = approvals.get(requestId);
+        registry.find(request.tool()).ifPresent(this::refuseUnavailable);
+        String executionId = ApprovalRequests.executionIdFor(requestId);
+        admission.admit(key, request.tool(), input, executionId);
+        ApprovalRequests.Claim claim = approvals.claim(requestId, input, key);
+        boolean storedSecrets = vault.putIfAbsent(executionId,
+                SecretRedactor.extract(input, claim.tool().descriptor().secretFields()));
+        Submission submission = new Submission(request.tool(), input, ExecutionMode.EXECUTE, request.reason(), null);
+        String requestHash = requestHash(submission, claim.ref(),
+                SecretRedactor.redact(input, claim.tool().descriptor().secretFields()));
+        try {
+            create(new RequestExecutionCommand(executionId, claim.ref(), claim.redactedInput(), request.reason(),
+                    key.actor(), null, requestHash, requestId, claim.tool().steps()), executionId, requestHash);
+        } catch (RuntimeException e) {
+            if (storedSecrets) {
+                vault.forget(executionId);
+            }
+            throw e;
         }
+        return answer(executionId, wait);
     }
 
     private Plan plan(Tool tool, JsonNode input) {

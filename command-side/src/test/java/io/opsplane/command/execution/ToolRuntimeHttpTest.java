@@ -109,13 +109,16 @@ class ToolRuntimeHttpTest {
     }
 
     @Test
-    void executingARefundAboveTheApprovalThresholdIsRefusedUntilApprovalsExist() throws Exception {
-        HttpResponse<String> refused = call("/v1/executions", adminKey,
-                "{\"tool\":\"billing.refund\",\"input\":{\"paymentIntent\":\"pi_Big1\",\"amount\":60000}}");
+    void executingARefundAboveTheApprovalThresholdOpensAnApprovalRequestInsteadOfRunning() throws Exception {
+        HttpResponse<String> pending = call("/v1/executions", adminKey,
+                "{\"tool\":\"billing.refund\",\"input\":{\"paymentIntent\":\"pi_Big1\",\"amount\":60000},"
+                        + "\"reason\":\"customer complaint\"}");
 
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-        assertThat(JSON.readTree(refused.body()).path("code").asText()).isEqualTo("approval_required");
-        assertThat(JSON.readTree(refused.body()).path("minApprovals").asInt()).isEqualTo(1);
+        assertThat(pending.statusCode()).as(pending.body()).isEqualTo(202);
+        JsonNode body = JSON.readTree(pending.body());
+        assertThat(body.path("status").asText()).isEqualTo("pending_approval");
+        assertThat(pending.headers().firstValue("Location")).hasValue("/v1/approval-requests/"
+                + body.path("approvalRequestId").asText());
         providers.verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")).withFormParam("payment_intent", equalTo("pi_Big1")));
 
         HttpResponse<String> plan = call("/v1/executions", adminKey,

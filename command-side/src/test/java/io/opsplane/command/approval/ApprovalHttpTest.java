@@ -1,0 +1,360 @@
+package io.opsplane.command.approval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.approval.RequestExecutedEvent;
+import io.opsplane.api.approval.RequestExpiredEvent;
+import io.opsplane.api.execution.Effect;
+import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.tool.ApprovalPolicy;
+import io.opsplane.api.tool.RiskLevel;
+import io.opsplane.command.CommandSideApplication;
+import io.opsplane.command.tool.Schemas;
+import io.opsplane.command.tool.Tool;
+import io.opsplane.command.tool.ToolContext;
+import io.opsplane.command.tool.ToolDescriptor;
+import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.auth.CredentialStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The approval lifecycle over HTTP against the embedded store, with two test tools registered
+ * beside the catalogue: {@code test.drift}, whose plan reads a value the test changes (a target
+ * whose state moves between approval and execution), and {@code test.brief}, whose approvals
+ * expire after one second.
+ */
+class ApprovalHttpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final AtomicReference<String> TARGET_STATE = new AtomicReference<>("v1");
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    @TempDir
+    static Path dataDir;
+    private static MongoServer store;
+    private static ConfigurableApplicationContext app;
+    private static String base;
+    private static String adminKey;
+    private static String agent;
+    private static String alice;
+    private static String bob;
+    private static String bobSecondKey;
+    private static String carol;
+    private static String dave;
+    private static String otherAgent;
+    private static final List<String> approvers = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        store = new MongoServer(new MemoryBackend());
+        String uri = "mongodb://127.0.0.1:" + store.bind().getPort() + "/opsplane";
+        app = CommandSideApplication.builder()
+                .initializers(context -> {
+                    context.getBeanFactory().registerSingleton("driftTool", new TestTool("test.drift", 2, null));
+                    context.getBeanFactory().registerSingleton("briefTool", new TestTool("test.brief", 1, "PT1S"));
+                })
+                .run("--server.port=0", "--spring.mongodb.uri=" + uri, "--opsplane.data-dir=" + dataDir,
+                        "--opsplane.approvals.expiry.expiry-sweep-interval=200ms");
+        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
+        awaitCredential(adminKey);
+        agent = issueKey("agent:bot", "agent", "alice@example.com", "tools:execute\", \"approvals:request");
+        otherAgent = issueKey("agent:other", "agent", "carol@example.com", "approvals:approve");
+        alice = issueKey("alice@example.com", "human", null, "approvals:approve");
+        bob = issueKey("bob@example.com", "human", null, "approvals:approve");
+        bobSecondKey = issueKey("bob@example.com", "human", null, "approvals:approve");
+        carol = issueKey("carol@example.com", "human", null, "approvals:approve");
+        dave = issueKey("dave@example.com", "human", null, "approvals:request\", \"tools:execute");
+        for (int i = 0; i < 4; i++) {
+            approvers.add(issueKey("approver" + i + "@example.com", "human", null, "approvals:approve"));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        store.shutdownNow();
+    }
+
+    @Test
+    void anAgentsExecutionWaitsForTwoPrincipalsThenRunsOnceWithThePinnedPayload() throws Exception {
+        int runsBefore = RUNS.get();
+        HttpResponse<String> pending = call("/v1/executions", agent,
+                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-1\"},\"reason\":\"rotate\"}",
+                "Idempotency-Key", "lifecycle-1");
+        assertThat(pending.statusCode()).as(pending.body()).isEqualTo(202);
+        JsonNode execution = JSON.readTree(pending.body());
+        String id = execution.path("approvalRequestId").asText();
+        assertThat(execution.path("status").asText()).isEqualTo("pending_approval");
+        assertThat(pending.headers().firstValue("Location")).hasValue("/v1/approval-requests/" + id);
+
+        HttpResponse<String> again = call("/v1/executions", agent,
+                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-1\"},\"reason\":\"rotate\"}",
+                "Idempotency-Key", "lifecycle-1");
+        assertThat(JSON.readTree(again.body()).path("approvalRequestId").asText()).isEqualTo(id);
+        assertCode(call("/v1/executions", agent,
+                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-2\"},\"reason\":\"rotate\"}",
+                "Idempotency-Key", "lifecycle-1"), 422, "idempotency_key_reused");
+
+        assertCode(approve(id, alice), 403, "self_approval_forbidden");
+        assertCode(approve(id, otherAgent), 403, "agent_cannot_approve");
+        assertCode(execute(id, agent, "{\"target\":\"db-1\"}"), 409, "not_approved");
+        HttpResponse<String> first = approve(id, bob);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(JSON.readTree(first.body()).path("status").asText()).isEqualTo("pending");
+        assertCode(approve(id, bobSecondKey), 409, "already_approved_by_you");
+        HttpResponse<String> second = approve(id, carol);
+        JsonNode approved = JSON.readTree(second.body());
+        assertThat(approved.path("status").asText()).isEqualTo("approved");
+        assertThat(approved.path("approvals")).hasSize(2);
+        assertThat(approved.path("plan").path("digest").asText()).startsWith("sha256:");
+        assertThat(approved.path("payloadHash").asText()).startsWith("sha256:");
+
+        assertCode(execute(id, agent, "{\"target\":\"db-666\"}"), 409, "payload_mismatch");
+        assertCode(execute(id, dave, "{\"target\":\"db-1\"}"), 403, "forbidden");
+        HttpResponse<String> ran = execute(id, agent, "{\"target\":\"db-1\"}");
+        assertThat(ran.statusCode()).as(ran.body()).isEqualTo(200);
+        JsonNode result = JSON.readTree(ran.body());
+        assertThat(result.path("status").asText()).isEqualTo("succeeded");
+        assertThat(result.path("approvalRequestId").asText()).isEqualTo(id);
+        assertThat(result.path("executionId").asText()).isEqualTo(execution.path("executionId").asText());
+        assertCode(execute(id, agent, "{\"target\":\"db-1\"}"), 409, "already_executed");
+        assertCode(call("/v1/approval-requests/" + id + "/reject", carol, "{\"reason\":\"late\"}"), 409,
+                "invalid_state");
+        assertThat(RUNS.get() - runsBefore).isEqualTo(1);
+        assertThat(app.getBean(ApprovalRequests.class).get(id).executionId())
+                .isEqualTo(result.path("executionId").asText());
+    }
+
+    @Test
+    void aPlanWhoseEffectsChangedAfterApprovalIsNotExecuted() throws Exception {
+        String id = openAndApprove("{\"target\":\"db-drift\"}");
+        int runsBefore = RUNS.get();
+        TARGET_STATE.set("v2");
+        try {
+            assertCode(execute(id, dave, "{\"target\":\"db-drift\"}"), 409, "plan_drift");
+        } finally {
+            TARGET_STATE.set("v1");
+        }
+        assertThat(RUNS.get()).isEqualTo(runsBefore);
+        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("approved");
+    }
+
+    @Test
+    void anExpiredRequestRefusesAtOnceAndItsExpiryIsRecorded() throws Exception {
+        HttpResponse<String> created = call("/v1/approval-requests", dave,
+                "{\"tool\":\"test.brief\",\"input\":{\"target\":\"db-3\"},\"reason\":\"quick\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).path("id").asText();
+        Instant expiresAt = Instant.parse(JSON.readTree(created.body()).path("expiresAt").asText());
+        while (!Instant.now().isAfter(expiresAt.plusMillis(50))) {
+            Thread.sleep(50);
+        }
+
+        assertCode(approve(id, bob), 410, "approval_expired");
+        assertCode(execute(id, dave, "{\"target\":\"db-3\"}"), 410, "approval_expired");
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (events(id).stream().noneMatch(RequestExpiredEvent.class::isInstance)) {
+            assertThat(Instant.now()).as("expiry recorded in time").isBefore(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("expired");
+        assertThat(events(id)).hasSize(2);
+    }
+
+    @Test
+    void requesterCancelsAndNobodyElseMay() throws Exception {
+        HttpResponse<String> created = call("/v1/approval-requests", dave,
+                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-4\"},\"reason\":\"maybe\"}");
+        String id = JSON.readTree(created.body()).path("id").asText();
+
+        assertCode(call("/v1/approval-requests/" + id + "/cancel", bob, "{}"), 403, "forbidden");
+        HttpResponse<String> cancelled = call("/v1/approval-requests/" + id + "/cancel", dave, "{}");
+        assertThat(JSON.readTree(cancelled.body()).path("status").asText()).isEqualTo("cancelled");
+        assertCode(approve(id, bob), 409, "invalid_state");
+        assertCode(call("/v1/approval-requests", dave, "{\"tool\":\"test.drift\",\"input\":{\"target\":\"x\"}}"), 400,
+                "invalid_input");
+        assertCode(call("/v1/approval-requests/apr_missing/approve", bob, "{}"), 404, "approval_request_not_found");
+    }
+
+    /**
+     * Twenty concurrent approve, reject and execute calls on a request one approval short of its
+     * quorum, repeated: each round ends in one consistent outcome and at most one execution.
+     */
+    @Test
+    void concurrentDecisionsEndInOneOutcomeAndAtMostOneExecution() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        int executedRounds = 0;
+        int runsBefore = RUNS.get();
+        try {
+            for (int round = 0; round < 15; round++) {
+                HttpResponse<String> created = call("/v1/approval-requests", dave,
+                        "{\"tool\":\"test.drift\",\"input\":{\"target\":\"race-" + round + "\"},\"reason\":\"race\"}");
+                String id = JSON.readTree(created.body()).path("id").asText();
+                assertThat(approve(id, bob).statusCode()).isEqualTo(200);
+                String input = "{\"target\":\"race-" + round + "\"}";
+                CountDownLatch go = new CountDownLatch(1);
+                List<Callable<String>> calls = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    int n = i;
+                    calls.add(() -> {
+                        go.await();
+                        HttpResponse<String> r = switch (n % 3) {
+                            case 0 -> approve(id, approvers.get(n % approvers.size()));
+                            case 1 -> call("/v1/approval-requests/" + id + "/reject", approvers.get(n % approvers.size()),
+                                    "{\"reason\":\"no\"}");
+                            default -> execute(id, dave, input);
+                        };
+                        return (n % 3) + ":" + r.statusCode() + ":" + JSON.readTree(r.body()).path("code").asText("");
+                    });
+                }
+                List<Future<String>> futures = new ArrayList<>();
+                calls.forEach(c -> futures.add(pool.submit(c)));
+                go.countDown();
+                List<String> outcomes = new ArrayList<>();
+                for (Future<String> f : futures) {
+                    outcomes.add(f.get());
+                }
+                long executed = outcomes.stream().filter(o -> o.startsWith("2:200")).count();
+                long rejected = outcomes.stream().filter(o -> o.startsWith("1:200")).count();
+                assertThat(outcomes).as("no server error").noneMatch(o -> o.split(":")[1].startsWith("5"));
+                assertThat(executed).as(outcomes.toString()).isLessThanOrEqualTo(1);
+                assertThat(rejected).as(outcomes.toString()).isLessThanOrEqualTo(1);
+                assertThat(executed + rejected).as(outcomes.toString()).isLessThanOrEqualTo(1);
+                String status = app.getBean(ApprovalRequests.class).get(id).status().wireName();
+                List<Object> stream = events(id);
+                long executedEvents = stream.stream().filter(RequestExecutedEvent.class::isInstance).count();
+                List<Object> execution = events(ApprovalRequests.executionIdFor(id));
+                if (executed == 1) {
+                    assertThat(status).isEqualTo("executed");
+                    assertThat(executedEvents).isEqualTo(1);
+                    assertThat(execution.stream().filter(ExecutionRequestedEvent.class::isInstance)).hasSize(1);
+                    executedRounds++;
+                } else {
+                    assertThat(status).isIn(rejected == 1 ? List.of("rejected") : List.of("pending", "approved"));
+                    assertThat(executedEvents).isZero();
+                    assertThat(execution).isEmpty();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(RUNS.get() - runsBefore).isEqualTo(executedRounds);
+    }
+
+    private static String openAndApprove(String input) throws Exception {
+        HttpResponse<String> created = call("/v1/approval-requests", dave,
+                "{\"tool\":\"test.drift\",\"input\":" + input + ",\"reason\":\"because\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location")).isPresent();
+        String id = JSON.readTree(created.body()).path("id").asText();
+        assertThat(approve(id, bob).statusCode()).isEqualTo(200);
+        assertThat(approve(id, carol).statusCode()).isEqualTo(200);
+        return id;
+    }
+
+    private static List<Object> events(String aggregateId) {
+        return app.getBean(EventStore.class).readEvents(aggregateId).asStream()
+                .map(m -> (Object) m.getPayload()).toList();
+    }
+
+    private static HttpResponse<String> approve(String id, String key) throws Exception {
+        return call("/v1/approval-requests/" + id + "/approve", key, "{\"comment\":\"looks right\"}");
+    }
+
+    private static HttpResponse<String> execute(String id, String key, String input) throws Exception {
+        return call("/v1/approval-requests/" + id + "/execute", key, "{\"input\":" + input + "}");
+    }
+
+    private static void assertCode(HttpResponse<String> response, int status, String code) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(JSON.readTree(response.body()).path("code").asText()).isEqualTo(code);
+    }
+
+    private static String issueKey(String principal, String kind, String owner, String scopes) throws Exception {
+        String body = "{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"" + kind + "\","
+                + (owner == null ? "" : "\"owner\":\"" + owner + "\",") + "\"scopes\":[\"" + scopes + "\"]}";
+        HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        String key = JSON.readTree(response.body()).path("key").asText();
+        awaitCredential(key);
+        return key;
+    }
+
+    private static void awaitCredential(String key) throws InterruptedException {
+        CredentialStore credentials = app.getBean(CredentialStore.class);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (credentials.findByKeyHash(ApiKeySecrets.hash(key)).isEmpty()) {
+            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static HttpResponse<String> call(String path, String key, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        request.header("Authorization", "Bearer " + key);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A tool that always needs approval; its plan names the target's current state. */
+    private record TestTool(String name, int approvals, String expiresAfter) implements Tool {
+
+        @Override
+        public ToolDescriptor descriptor() {
+            return new ToolDescriptor(name, "1.0.0", "test tool needing approval", RiskLevel.HIGH, Scope.TOOLS_EXECUTE,
+                    Schemas.parse("{\"type\":\"object\",\"properties\":{\"target\":{\"type\":\"string\"}},"
+                            + "\"required\":[\"target\"],\"additionalProperties\":false}"),
+                    Schemas.parse("{\"type\":\"object\"}"), true, true, false, true, List.of(),
+                    new ApprovalPolicy(true, approvals, List.of(), expiresAfter), Duration.ofSeconds(5));
+        }
+
+        @Override
+        public List<Effect> plan(JsonNode input) {
+            String target = input.path("target").asText();
+            return List.of(new Effect("test.act", target, "acts on " + target + " in state " + TARGET_STATE.get(),
+                    Map.of()));
+        }
+
+        @Override
+        public Map<String, Object> run(JsonNode input, ToolContext context) {
+            RUNS.incrementAndGet();
+            return Map.of("done", true);
+        }
+    }
+}
