@@ -85,7 +85,7 @@ class ExecutionService {
         Tool tool = registry.find(submission.tool()).orElseThrow(() -> ApiException.notFound("tool_not_found",
                 "no tool named '" + submission.tool() + "' is registered"));
         ToolDescriptor descriptor = tool.descriptor();
-        Scope needed = submission.mode() == ExecutionMode.PLAN ? Scope.TOOLS_PLAN : Scope.TOOLS_EXECUTE;
+        Scope needed = submission.mode() == ExecutionMode.PLAN ? Scope.TOOLS_PLAN : descriptor.requiredScope();
         if (!key.hasScope(needed)) {
             throw ApiException.forbidden("forbidden", "this API key lacks the scope " + needed.wireName());
         }

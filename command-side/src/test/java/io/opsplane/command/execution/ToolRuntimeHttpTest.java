@@ -43,6 +43,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +78,16 @@ class ToolRuntimeHttpTest {
         providers.start();
         String stand = providers.baseUrl();
         Path key = ServiceAccountKeys.write(dataDir, stand + "/token");
+        Path tools = Files.writeString(dataDir.resolve("tools.yml"), """
+                tools:
+                  - name: app.maintenance.enable
+                    description: Puts our application into maintenance mode
+                    riskLevel: high
+                    requiredScope: admin
+                    idempotent: true
+                    inputSchema: {type: object, properties: {message: {type: string}}}
+                    request: {method: PUT, url: "%s/app/maintenance", body: {message: "{{input.message}}"}}
+                """.formatted(stand));
         app = CommandSideApplication.builder().run(
                 "--server.port=0",
                 "--spring.mongodb.uri=" + storeUri,
@@ -86,7 +98,8 @@ class ToolRuntimeHttpTest {
                 "--opsplane.connectors.resend.base-url=" + stand,
                 "--opsplane.connectors.google-calendar.credentials-file=" + key,
                 "--opsplane.connectors.google-calendar.base-url=" + stand + "/",
-                "--opsplane.connectors.google-calendar.token-url=" + stand + "/token");
+                "--opsplane.connectors.google-calendar.token-url=" + stand + "/token",
+                "--opsplane.tools.file=" + tools);
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
         awaitCredential(ApiKeySecrets.hash(adminKey));
@@ -261,6 +274,27 @@ class ToolRuntimeHttpTest {
         assertThat(stored.get(0)).contains("bearerToken=[redacted]");
         providers.verify(1, getRequestedFor(urlPathEqualTo("/nothing-here"))
                 .withHeader("Authorization", equalTo("Bearer tok-very-secret-42")));
+    }
+
+    @Test
+    void aDeclaredToolRunsOnlyWithTheScopeItRequires() throws Exception {
+        providers.stubFor(put(urlPathEqualTo("/app/maintenance")).willReturn(aResponse().withStatus(204)));
+        String operator = issueKey("{\"name\":\"operator\",\"principal\":\"olga@example.com\",\"kind\":\"human\","
+                + "\"scopes\":[\"tools:execute\",\"tools:plan\"]}");
+        String body = "{\"tool\":\"app.maintenance.enable\",\"input\":{\"message\":\"back at 10\"}}";
+
+        HttpResponse<String> refused = call("/v1/executions", operator, body);
+        HttpResponse<String> planned = call("/v1/executions", operator, body.replace("{\"tool\"", "{\"mode\":\"plan\",\"tool\""));
+        HttpResponse<String> ran = call("/v1/executions", adminKey, body);
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(planned.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ran.body()).path("status").asText()).as(ran.body()).isEqualTo("succeeded");
+        providers.verify(1, putRequestedFor(urlPathEqualTo("/app/maintenance"))
+                .withHeader("Idempotency-Key", equalTo("opsplane-" + JSON.readTree(ran.body()).path("executionId").asText()
+                        + ":request")));
+        List<?> catalogue = app.getBean(EventStore.class).readEvents("catalog").asStream().toList();
+        assertThat(catalogue).hasSize(1);
     }
 
     @Test
