@@ -44,6 +44,8 @@ class AuthorizationMatrixTest {
     private static final Map<Caller, String> keys = new EnumMap<>(Caller.class);
     private static String failedExecutionId;
     private static String victimKeyId;
+    /** Approval requests by another principal: one per decision, so each row finds its own pending or approved request. */
+    private static final Map<String, String> approvalRequests = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,6 +71,18 @@ class AuthorizationMatrixTest {
         JsonNode execution = JSON.readTree(failed.body());
         assertThat(execution.path("status").asText()).as(failed.body()).isEqualTo("failed");
         failedExecutionId = execution.path("executionId").asText();
+
+        String requester = system.issueKey(key("requester", "[\"approvals:request\"]", "")).path("key").asText();
+        String approver = system.issueKey(key("approver", "[\"approvals:approve\"]", "")).path("key").asText();
+        for (String name : List.of("{toApprove}", "{toReject}", "{toCancel}", "{toExecute}")) {
+            HttpResponse<String> created = system.post("/v1/approval-requests", requester, APPROVAL_BODY);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            approvalRequests.put(name, JSON.readTree(created.body()).path("id").asText());
+        }
+        HttpResponse<String> approved = system.post("/v1/approval-requests/" + approvalRequests.get("{toExecute}")
+                + "/approve", approver, "{}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        approvalRequests.put("{position}", JSON.readTree(approved.body()).path("position").asText());
 
         awaitUnauthenticated(keys.get(Caller.REVOKED_KEY), Duration.ofSeconds(10));
         awaitUnauthenticated(keys.get(Caller.EXPIRED_KEY), Duration.ofSeconds(10));
@@ -106,6 +120,9 @@ class AuthorizationMatrixTest {
         return new Row(method, path, body, expected);
     }
 
+    private static final String APPROVAL_BODY =
+            "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"http://127.0.0.1:1/\"},\"reason\":\"check\"}";
+
     static Stream<Row> endpoints() {
         String healthcheck = "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"http://127.0.0.1:1/\"}";
         return Stream.of(
@@ -120,13 +137,30 @@ class AuthorizationMatrixTest {
                 row("GET", "/v1/api-keys", null, 403, 403, 200),
                 row("GET", "/v1/api-keys/{victim}", null, 403, 403, 200),
                 row("POST", "/v1/api-keys", key("new", "[\"logs:read\"]", ""), 403, 403, 201),
-                row("DELETE", "/v1/api-keys/{victim}", null, 403, 403, 204));
+                row("DELETE", "/v1/api-keys/{victim}", null, 403, 403, 204),
+                row("POST", "/v1/approval-requests", APPROVAL_BODY, 403, 403, 201),
+                row("GET", "/v1/approval-requests?minPosition={position}", null, 403, 200, 200),
+                row("GET", "/v1/approval-requests/{toExecute}?minPosition={position}", null, 403, 200, 200),
+                row("POST", "/v1/approval-requests/{toApprove}/approve", "{}", 403, 403, 200),
+                row("POST", "/v1/approval-requests/{toReject}/reject", "{\"reason\":\"no\"}", 403, 403, 200),
+                row("POST", "/v1/approval-requests/{toCancel}/cancel", "{}", 403, 403, 200),
+                row("POST", "/v1/approval-requests/{toExecute}/execute",
+                        "{\"input\":{\"url\":\"http://127.0.0.1:1/\"}}", 403, 403, 200));
+    }
+
+    private static String withApprovalRequests(String path) {
+        String resolved = path;
+        for (Map.Entry<String, String> request : approvalRequests.entrySet()) {
+            resolved = resolved.replace(request.getKey(), request.getValue());
+        }
+        return resolved;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("endpoints")
     void everyCallerGetsTheContractsAnswer(Row row) throws Exception {
-        String path = row.path().replace("{failed}", failedExecutionId).replace("{victim}", victimKeyId);
+        String path = withApprovalRequests(row.path().replace("{failed}", failedExecutionId)
+                .replace("{victim}", victimKeyId));
         Map<Caller, Integer> actual = new LinkedHashMap<>();
         Map<Caller, String> codes = new LinkedHashMap<>();
         for (Caller caller : row.expected().keySet()) {

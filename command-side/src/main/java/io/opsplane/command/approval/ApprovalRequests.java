@@ -128,13 +128,13 @@ public class ApprovalRequests {
     }
 
     ApprovalRequestView approve(String requestId, AuthenticatedKey key, String comment) {
-        get(requestId);
+        refuseOutsideToolPatterns(get(requestId), key);
         send(new ApproveRequestCommand(requestId, key.actor(), comment, clock.instant()));
         return get(requestId);
     }
 
     ApprovalRequestView reject(String requestId, AuthenticatedKey key, String reason) {
-        get(requestId);
+        refuseOutsideToolPatterns(get(requestId), key);
         send(new RejectRequestCommand(requestId, key.actor(), reason, clock.instant()));
         return get(requestId);
     }
@@ -155,6 +155,7 @@ public class ApprovalRequests {
      */
     public Claim claim(String requestId, JsonNode input, AuthenticatedKey key) {
         ApprovalRequestView request = get(requestId);
+        refuseOutsideToolPatterns(request, key);
         if (!key.isAdmin() && !key.principal().equals(request.requestedBy().name())) {
             throw ApprovalRefusal.notRequester("execute");
         }
@@ -174,6 +175,13 @@ public class ApprovalRequests {
         send(new ExecuteRequestCommand(requestId, key.actor(), key.isAdmin(), hash, digest, executionId,
                 clock.instant()));
         return new Claim(get(requestId), tool, ref, JSON.convertValue(redacted, MAP), executionId);
+    }
+
+    /** A key limited to tool patterns decides on, and runs, only requests for those tools. */
+    private static void refuseOutsideToolPatterns(ApprovalRequestView request, AuthenticatedKey key) {
+        if (!key.mayUseTool(request.tool())) {
+            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + request.tool());
+        }
     }
 
     /** An approved request claimed for its execution. */
