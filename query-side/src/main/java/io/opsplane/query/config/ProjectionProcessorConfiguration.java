@@ -19,7 +19,7 @@ import java.util.List;
 class ProjectionProcessorConfiguration {
 
     static final List<String> PROJECTIONS = List.of(ExecutionProjection.PROCESSING_GROUP, EventLogProjection.PROCESSING_GROUP,
-            MetricsProjection.PROCESSING_GROUP);
+            MetricsProjection.PROCESSING_GROUP, "webhooks");
 
     @Bean
     ConfigurerModule projectionProcessors(QueryProperties properties) {

@@ -1,0 +1,206 @@
+package io.opsplane.command.webhook;
+
+import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
+import io.opsplane.eventstore.StoredEvent;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Delivers events to webhook subscribers. Each subscriber has its own thread and its own position in the event
+ * store, so one that is slow, failing or timing out never delays another. Per subscriber, events go out in position
+ * order, at least once: the position moves on only after the outcome is recorded. A failed attempt is retried with
+ * exponential backoff; after {@code max-attempts} the event is dead-lettered and the subscriber moves on. Subscribers
+ * are leased per instance, so several command-side instances share them without delivering twice in parallel.
+ */
+@Component
+class WebhookDispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+    private static final int EVENTS_PER_READ = 50;
+
+    private final WebhookSubscriptions subscriptions;
+    private final SequencedMongoEventStorageEngine engine;
+    private final EventItems items;
+    private final WebhookProperties properties;
+    private final Clock clock;
+    private final String owner = "dispatcher-" + UUID.randomUUID();
+    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private volatile Thread supervisor;
+
+    WebhookDispatcher(WebhookSubscriptions subscriptions, SequencedMongoEventStorageEngine engine, EventItems items,
+                      WebhookProperties properties, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.engine = engine;
+        this.items = items;
+        this.properties = properties;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public void start() {
+        Thread thread = new Thread(this::supervise, "webhook-supervisor");
+        thread.setDaemon(true);
+        supervisor = thread;
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        Thread thread = supervisor;
+        supervisor = null;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        workers.values().forEach(Thread::interrupt);
+        workers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return supervisor != null;
+    }
+
+    /** Starts a worker for every active subscriber this instance can lease. */
+    private void supervise() {
+        while (supervisor == Thread.currentThread()) {
+            try {
+                for (WebhookSubscriptions.Subscription subscription : subscriptions.active()) {
+                    Thread worker = workers.get(subscription.id());
+                    if ((worker == null || !worker.isAlive()) && lease(subscription.id())) {
+                        Thread started = new Thread(() -> work(subscription.id()), "webhook-" + subscription.id());
+                        started.setDaemon(true);
+                        workers.put(subscription.id(), started);
+                        started.start();
+                    }
+                }
+                Thread.sleep(properties.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Webhook supervision failed; retrying", e);
+                sleepQuietly(properties.pollInterval());
+            }
+        }
+    }
+
+    private boolean lease(String webhookId) {
+        Instant now = clock.instant();
+        return subscriptions.lease(webhookId, owner, now, now.plus(properties.lease()));
+    }
+
+    private void work(String webhookId) {
+        try {
+            while (supervisor != null && !Thread.currentThread().isInterrupted()) {
+                WebhookSubscriptions.Subscription subscription = subscriptions.find(webhookId);
+                if (subscription == null || !subscription.active() || !lease(webhookId)) {
+                    return;
+                }
+                List<StoredEvent> events = engine.readStored(subscription.cursor(), EVENTS_PER_READ);
+                if (events.isEmpty()) {
+                    Thread.sleep(properties.pollInterval().toMillis());
+                    continue;
+                }
+                for (StoredEvent event : events) {
+                    if (subscription.wants(items.typeOf(event))) {
+                        deliver(subscription, event);
+                    }
+                    subscriptions.advance(webhookId, owner, event.position());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // The supervisor starts a new worker, which resumes at the recorded position.
+            if (supervisor != null) {
+                log.warn("Webhook {} worker stopped; it will be restarted", webhookId, e);
+            }
+        }
+    }
+
+    private void deliver(WebhookSubscriptions.Subscription subscription, StoredEvent event) throws InterruptedException {
+        String body = items.body(event);
+        String messageId = "evt_" + event.position();
+        for (int attempt = 1; ; attempt++) {
+            if (!lease(subscription.id())) {
+                throw new IllegalStateException("lost the lease on webhook " + subscription.id());
+            }
+            Outcome outcome = attempt(subscription, messageId, body);
+            boolean last = !outcome.succeeded() && attempt >= properties.maxAttempts();
+            Duration backoff = backoff(attempt);
+            String status = outcome.succeeded() ? "succeeded" : last ? "dead_lettered" : "failed";
+            subscriptions.recordAttempt(new Document("_id", subscription.id() + ":" + event.position() + ":" + attempt)
+                    .append("webhookId", subscription.id()).append("deliveryId", messageId)
+                    .append("position", event.position()).append("type", items.typeOf(event))
+                    .append("attempt", attempt).append("status", status).append("httpStatus", outcome.httpStatus())
+                    .append("error", outcome.error()).append("durationMs", outcome.durationMs())
+                    .append("at", clock.instant().toEpochMilli())
+                    .append("nextAttemptAt", outcome.succeeded() || last ? null
+                            : clock.instant().plus(backoff).toEpochMilli()));
+            if (outcome.succeeded() || last) {
+                return;
+            }
+            Thread.sleep(backoff.toMillis());
+        }
+    }
+
+    /** {@code initial × 2^(attempt-1)}, at most {@code max-backoff}. */
+    Duration backoff(int attempt) {
+        Duration wait = properties.initialBackoff();
+        for (int i = 1; i < attempt && wait.compareTo(properties.maxBackoff()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
+    }
+
+    private Outcome attempt(WebhookSubscriptions.Subscription subscription, String messageId, String body)
+            throws InterruptedException {
+        long timestamp = clock.instant().getEpochSecond();
+        long started = System.nanoTime();
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(subscription.url()))
+                    .timeout(properties.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("webhook-id", messageId)
+                    .header("webhook-timestamp", Long.toString(timestamp))
+                    .header("webhook-signature",
+                            StandardWebhooks.signature(subscription.secret(), messageId, timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+            long took = (System.nanoTime() - started) / 1_000_000;
+            boolean ok = response.statusCode() / 100 == 2;
+            return new Outcome(ok, response.statusCode(), ok ? null : "unexpected_status", took);
+        } catch (java.net.http.HttpTimeoutException e) {
+            return new Outcome(false, null, "timeout", (System.nanoTime() - started) / 1_000_000);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return new Outcome(false, null, "connection_failed", (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Outcome(boolean succeeded, Integer httpStatus, String error, long durationMs) {
+    }
+}
