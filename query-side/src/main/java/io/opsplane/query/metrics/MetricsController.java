@@ -71,8 +71,9 @@ class MetricsController {
             }
         });
         return new MetricsView(window, from, to,
-                new Totals(all.executions, all.succeeded, all.failed, all.plans, 0, 0), toolMetrics,
-                new Approvals(0, 0, 0, 0, null));
+                new Totals(all.executions, all.succeeded, all.failed, all.plans, store.pending(), 0), toolMetrics,
+                new Approvals(all.approvalsRequested, all.approvalsApproved, all.approvalsRejected,
+                        all.approvalsExpired, DurationHistogram.percentile(all.decisions, 0.5)));
     }
 
     /**
@@ -103,7 +104,12 @@ class MetricsController {
         long failed;
         long unknown;
         long plans;
+        long approvalsRequested;
+        long approvalsApproved;
+        long approvalsRejected;
+        long approvalsExpired;
         final Map<Integer, Long> durations = new HashMap<>();
+        final Map<Integer, Long> decisions = new HashMap<>();
 
         void add(Document bucket) {
             executions += number(bucket, "executions");
@@ -111,9 +117,17 @@ class MetricsController {
             failed += number(bucket, "failed");
             unknown += number(bucket, "unknown");
             plans += number(bucket, "plans");
-            Object histogram = bucket.get("durations");
+            approvalsRequested += number(bucket, "approvalsRequested");
+            approvalsApproved += number(bucket, "approvalsApproved");
+            approvalsRejected += number(bucket, "approvalsRejected");
+            approvalsExpired += number(bucket, "approvalsExpired");
+            mergeHistogram(bucket.get("durations"), durations);
+            mergeHistogram(bucket.get("decisions"), decisions);
+        }
+
+        private static void mergeHistogram(Object histogram, Map<Integer, Long> into) {
             if (histogram instanceof Document counts) {
-                counts.forEach((index, count) -> durations.merge(Integer.parseInt(index), ((Number) count).longValue(),
+                counts.forEach((index, count) -> into.merge(Integer.parseInt(index), ((Number) count).longValue(),
                         Long::sum));
             }
         }
@@ -124,7 +138,12 @@ class MetricsController {
             failed += other.failed;
             unknown += other.unknown;
             plans += other.plans;
+            approvalsRequested += other.approvalsRequested;
+            approvalsApproved += other.approvalsApproved;
+            approvalsRejected += other.approvalsRejected;
+            approvalsExpired += other.approvalsExpired;
             other.durations.forEach((index, count) -> durations.merge(index, count, Long::sum));
+            other.decisions.forEach((index, count) -> decisions.merge(index, count, Long::sum));
         }
 
         /** Failed among the executions that finished (succeeded or failed) in the window. */

@@ -3,6 +3,11 @@ package io.opsplane.query.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opsplane.api.approval.ApprovalRequestedEvent;
+import io.opsplane.api.approval.RequestApprovedEvent;
+import io.opsplane.api.approval.RequestCancelledEvent;
+import io.opsplane.api.approval.RequestExpiredEvent;
+import io.opsplane.api.approval.RequestRejectedEvent;
 import io.opsplane.api.execution.ExecutionFailedEvent;
 import io.opsplane.api.execution.ExecutionPlannedEvent;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
@@ -16,10 +21,12 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
+import org.bson.Document;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The {@code metrics} read model: executions, outcomes, plans and a duration histogram per tool and minute (and per
@@ -68,6 +75,50 @@ public class MetricsProjection {
         String tool = store.toolOf(event.executionId()).orElse("unknown");
         count(tool, message, token, new Update().inc("unknown", 1));
         live(replay, tool, "unknown", null);
+    }
+
+    @EventHandler
+    void on(ApprovalRequestedEvent event, EventMessage<?> message, TrackingToken token) {
+        store.rememberRequest(event.requestId(), event.tool().name(), message.getTimestamp());
+        count(event.tool().name(), message, token, new Update().inc("approvalsRequested", 1));
+        store.adjustPending(EventPositions.of(token), 1);
+    }
+
+    /** Only the approval that reaches the quorum decides the request; earlier ones leave it pending. */
+    @EventHandler
+    void on(RequestApprovedEvent event, EventMessage<?> message, TrackingToken token) {
+        if (event.quorumReached()) {
+            decided(event.requestId(), "approvalsApproved", true, message, token);
+        }
+    }
+
+    @EventHandler
+    void on(RequestRejectedEvent event, EventMessage<?> message, TrackingToken token) {
+        decided(event.requestId(), "approvalsRejected", true, message, token);
+    }
+
+    @EventHandler
+    void on(RequestExpiredEvent event, EventMessage<?> message, TrackingToken token) {
+        decided(event.requestId(), "approvalsExpired", false, message, token);
+    }
+
+    @EventHandler
+    void on(RequestCancelledEvent event, EventMessage<?> message, TrackingToken token) {
+        decided(event.requestId(), "approvalsCancelled", false, message, token);
+    }
+
+    private void decided(String requestId, String counter, boolean byPerson, EventMessage<?> message,
+                         TrackingToken token) {
+        Optional<Document> request = store.request(requestId);
+        String tool = request.map(r -> r.getString("tool")).orElse("unknown");
+        Update update = new Update().inc(counter, 1);
+        Object requestedAt = request.map(r -> r.get("requestedAt")).orElse(null);
+        if (byPerson && requestedAt != null) {
+            long decisionMs = Math.max(0, message.getTimestamp().toEpochMilli() - ((Number) requestedAt).longValue());
+            update.inc("decisions." + DurationHistogram.bucketOf(decisionMs), 1);
+        }
+        count(tool, message, token, update);
+        store.adjustPending(EventPositions.of(token), -1);
     }
 
     @ResetHandler

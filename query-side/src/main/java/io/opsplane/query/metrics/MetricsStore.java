@@ -29,6 +29,8 @@ class MetricsStore {
     static final String EXECUTIONS = "metrics_executions";
     static final String TOOLS = "metrics_tools";
     static final String LAST_POSITION = "lastPosition";
+    static final String PENDING = "pending|*";
+    private static final String REQUEST_PREFIX = "approval:";
 
     private final MongoTemplate mongo;
 
@@ -53,6 +55,31 @@ class MetricsStore {
         } catch (DuplicateKeyException alreadyCounted) {
             // The bucket exists and has counted this position (or a later one): a redelivery changes nothing.
         }
+    }
+
+    /**
+     * Adds {@code delta} to the number of approval requests pending now (not windowed), once per position. The
+     * counter lives with the buckets so that a replay rebuilds it with them.
+     */
+    void adjustPending(long position, long delta) {
+        guardedInc(PENDING, "*", Instant.EPOCH, position, new Update().inc("pending", delta));
+    }
+
+    long pending() {
+        Document found = mongo.findById(PENDING, Document.class, ReadModels.collection(BUCKETS));
+        return found == null || found.get("pending") == null ? 0 : ((Number) found.get("pending")).longValue();
+    }
+
+    void rememberRequest(String requestId, String tool, Instant requestedAt) {
+        mongo.upsert(new Query(where("_id").is(REQUEST_PREFIX + requestId)),
+                new Update().set("tool", tool).set("requestedAt", requestedAt.toEpochMilli()),
+                ReadModels.collection(EXECUTIONS));
+    }
+
+    /** The tool and request time of an approval request, if its request was seen. */
+    Optional<Document> request(String requestId) {
+        return Optional.ofNullable(mongo.findById(REQUEST_PREFIX + requestId, Document.class,
+                ReadModels.collection(EXECUTIONS)));
     }
 
     void rememberTool(String executionId, String tool) {

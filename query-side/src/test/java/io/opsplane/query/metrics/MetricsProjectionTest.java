@@ -5,7 +5,11 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opsplane.api.approval.ApprovalRequestedEvent;
+import io.opsplane.api.approval.RequestApprovedEvent;
+import io.opsplane.api.approval.RequestRejectedEvent;
 import io.opsplane.api.execution.ExecutionFailedEvent;
+import io.opsplane.api.execution.ToolRef;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -103,6 +107,30 @@ class MetricsProjectionTest {
         assertThat(bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")))
                 .getInteger("succeeded")).isEqualTo(1);
         assertThat(meters.find("opsplane.executions").counters()).isEmpty();
+    }
+
+    @Test
+    void countsApprovalDecisionsTheirDurationAndThePendingOnesOnce() {
+        ToolRef refund = io.opsplane.query.support.ExecutionEvents.tool("billing.refund");
+        for (int delivery = 0; delivery < 2; delivery++) {
+            projection.on(new ApprovalRequestedEvent("a-1", refund, Map.of(), "sha256:1", null, "r", ALICE, 2,
+                    T0.plusSeconds(3600), null, "h1"), message(T0), token(0));
+            projection.on(new ApprovalRequestedEvent("a-2", refund, Map.of(), "sha256:2", null, "r", ALICE, 1,
+                    T0.plusSeconds(3600), null, "h2"), message(T0), token(1));
+            projection.on(new ApprovalRequestedEvent("a-3", refund, Map.of(), "sha256:3", null, "r", ALICE, 1,
+                    T0.plusSeconds(3600), null, "h3"), message(T0), token(2));
+            projection.on(new RequestApprovedEvent("a-1", ALICE, null, 1, false), message(T0.plusSeconds(5)), token(3));
+            projection.on(new RequestApprovedEvent("a-1", ALICE, null, 2, true), message(T0.plusSeconds(10)), token(4));
+            projection.on(new RequestRejectedEvent("a-2", ALICE, "no"), message(T0.plusSeconds(20)), token(5));
+        }
+
+        Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
+        assertThat(hour.getInteger("approvalsRequested")).isEqualTo(3);
+        assertThat(hour.getInteger("approvalsApproved")).isEqualTo(1);
+        assertThat(hour.getInteger("approvalsRejected")).isEqualTo(1);
+        assertThat(hour.get("decisions", Document.class).keySet()).containsExactlyInAnyOrder(
+                Integer.toString(DurationHistogram.bucketOf(10_000)), Integer.toString(DurationHistogram.bucketOf(20_000)));
+        assertThat(store.pending()).isEqualTo(1);
     }
 
     @Test
