@@ -78,37 +78,39 @@ public class MetricsProjection {
     }
 
     @EventHandler
-    void on(ApprovalRequestedEvent event, EventMessage<?> message, TrackingToken token) {
+    void on(ApprovalRequestedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
         store.rememberRequest(event.requestId(), event.tool().name(), message.getTimestamp());
         count(event.tool().name(), message, token, new Update().inc("approvalsRequested", 1));
         store.adjustPending(EventPositions.of(token), 1);
+        approval(replay, event.tool().name(), "requested");
     }
 
     /** Only the approval that reaches the quorum decides the request; earlier ones leave it pending. */
     @EventHandler
-    void on(RequestApprovedEvent event, EventMessage<?> message, TrackingToken token) {
+    void on(RequestApprovedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
         if (event.quorumReached()) {
-            decided(event.requestId(), "approvalsApproved", true, message, token);
+            decided(event.requestId(), "approved", true, message, token, replay);
         }
     }
 
     @EventHandler
-    void on(RequestRejectedEvent event, EventMessage<?> message, TrackingToken token) {
-        decided(event.requestId(), "approvalsRejected", true, message, token);
+    void on(RequestRejectedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        decided(event.requestId(), "rejected", true, message, token, replay);
     }
 
     @EventHandler
-    void on(RequestExpiredEvent event, EventMessage<?> message, TrackingToken token) {
-        decided(event.requestId(), "approvalsExpired", false, message, token);
+    void on(RequestExpiredEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        decided(event.requestId(), "expired", false, message, token, replay);
     }
 
     @EventHandler
-    void on(RequestCancelledEvent event, EventMessage<?> message, TrackingToken token) {
-        decided(event.requestId(), "approvalsCancelled", false, message, token);
+    void on(RequestCancelledEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        decided(event.requestId(), "cancelled", false, message, token, replay);
     }
 
-    private void decided(String requestId, String counter, boolean byPerson, EventMessage<?> message,
-                         TrackingToken token) {
+    private void decided(String requestId, String decision, boolean byPerson, EventMessage<?> message,
+                         TrackingToken token, ReplayStatus replay) {
+        String counter = "approvals" + Character.toUpperCase(decision.charAt(0)) + decision.substring(1);
         Optional<Document> request = store.request(requestId);
         String tool = request.map(r -> r.getString("tool")).orElse("unknown");
         Update update = new Update().inc(counter, 1);
@@ -119,6 +121,15 @@ public class MetricsProjection {
         }
         count(tool, message, token, update);
         store.adjustPending(EventPositions.of(token), -1);
+        approval(replay, tool, decision);
+    }
+
+    private void approval(ReplayStatus replay, String tool, String decision) {
+        if (replay != null && replay.isReplay() || ReadModels.buildingShadow()) {
+            return;
+        }
+        Counter.builder("opsplane.approvals").description("Approval requests and their decisions by tool")
+                .tag("tool", tool).tag("decision", decision).register(meters).increment();
     }
 
     @ResetHandler

@@ -114,14 +114,16 @@ class MetricsProjectionTest {
         ToolRef refund = io.opsplane.query.support.ExecutionEvents.tool("billing.refund");
         for (int delivery = 0; delivery < 2; delivery++) {
             projection.on(new ApprovalRequestedEvent("a-1", refund, Map.of(), "sha256:1", null, "r", ALICE, 2,
-                    T0.plusSeconds(3600), null, "h1"), message(T0), token(0));
+                    T0.plusSeconds(3600), null, "h1"), message(T0), token(0), live());
             projection.on(new ApprovalRequestedEvent("a-2", refund, Map.of(), "sha256:2", null, "r", ALICE, 1,
-                    T0.plusSeconds(3600), null, "h2"), message(T0), token(1));
+                    T0.plusSeconds(3600), null, "h2"), message(T0), token(1), live());
             projection.on(new ApprovalRequestedEvent("a-3", refund, Map.of(), "sha256:3", null, "r", ALICE, 1,
-                    T0.plusSeconds(3600), null, "h3"), message(T0), token(2));
-            projection.on(new RequestApprovedEvent("a-1", ALICE, null, 1, false), message(T0.plusSeconds(5)), token(3));
-            projection.on(new RequestApprovedEvent("a-1", ALICE, null, 2, true), message(T0.plusSeconds(10)), token(4));
-            projection.on(new RequestRejectedEvent("a-2", ALICE, "no"), message(T0.plusSeconds(20)), token(5));
+                    T0.plusSeconds(3600), null, "h3"), message(T0), token(2), live());
+            projection.on(new RequestApprovedEvent("a-1", ALICE, null, 1, false), message(T0.plusSeconds(5)), token(3),
+                    live());
+            projection.on(new RequestApprovedEvent("a-1", ALICE, null, 2, true), message(T0.plusSeconds(10)), token(4),
+                    live());
+            projection.on(new RequestRejectedEvent("a-2", ALICE, "no"), message(T0.plusSeconds(20)), token(5), live());
         }
 
         Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
@@ -131,6 +133,8 @@ class MetricsProjectionTest {
         assertThat(hour.get("decisions", Document.class).keySet()).containsExactlyInAnyOrder(
                 Integer.toString(DurationHistogram.bucketOf(10_000)), Integer.toString(DurationHistogram.bucketOf(20_000)));
         assertThat(store.pending()).isEqualTo(1);
+        // Process counters follow deliveries: a redelivery within one process counts again (a restart resets them).
+        assertThat(meters.get("opsplane.approvals").tag("decision", "approved").counter().count()).isEqualTo(2);
     }
 
     @Test
