@@ -5,7 +5,8 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -51,7 +52,8 @@ class BudgetLedger {
         }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
-                usage.updateOne(Filters.and(Filters.eq("_id", slot.id()),
+                // findOneAndUpdate: on the embedded store updateOne's match and write are not one atomic step.
+                usage.findOneAndUpdate(Filters.and(Filters.eq("_id", slot.id()),
                                 Filters.lte("used", limitMicros - amountMicros),
                                 Filters.ne("executions", executionId)),
                         Updates.combine(Updates.inc("used", amountMicros), Updates.push("executions", executionId),
@@ -59,7 +61,7 @@ class BudgetLedger {
                                 Updates.setOnInsert("partition", slot.partition()),
                                 Updates.setOnInsert("windowStart", new Date(slot.windowStart())),
                                 Updates.setOnInsert("windowEnd", new Date(slot.windowEnd()))),
-                        new UpdateOptions().upsert(true));
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
                 return new Charge(true, usedMicros(slot));
             } catch (MongoWriteException | MongoCommandException e) {
                 if (!isDuplicateKey(e)) {

@@ -2,6 +2,8 @@ package io.opsplane.command.webhook;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -64,9 +66,10 @@ class WebhookSubscriptions {
     boolean lease(String webhookId, String owner, Instant now, Instant until) {
         Bson free = Filters.or(Filters.exists("leaseUntil", false), Filters.lt("leaseUntil", now.toEpochMilli()),
                 Filters.eq("leaseOwner", owner));
-        return subscriptions.updateOne(Filters.and(Filters.eq("_id", webhookId), Filters.eq("active", true), free),
-                Updates.combine(Updates.set("leaseOwner", owner), Updates.set("leaseUntil", until.toEpochMilli())))
-                .getModifiedCount() == 1;
+        // findOneAndUpdate: on the embedded store updateOne's match and write are not one atomic step.
+        return subscriptions.findOneAndUpdate(Filters.and(Filters.eq("_id", webhookId), Filters.eq("active", true), free),
+                Updates.combine(Updates.set("leaseOwner", owner), Updates.set("leaseUntil", until.toEpochMilli())),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)) != null;
     }
 
     /** Moves the subscriber past {@code position}, only while this instance holds it. */
