@@ -8,8 +8,9 @@ import org.bson.Document;
  * What the connected server can do, read from its handshake reply rather than configured.
  * <p>
  * Multi-document transactions need a replica set member ({@code setName}) or a mongos ({@code msg: isdbgrid}), both
- * with logical sessions. The embedded mongo-java-server has no {@code hello} command, so {@code isMaster} is the
- * fallback; its reply has neither marker.
+ * with logical sessions. {@code isMaster} is asked first because every server answers it, the embedded
+ * mongo-java-server included (which has no {@code hello} and logs an error for every unknown command); {@code hello}
+ * remains the fallback for a server that drops the legacy name. The embedded store's reply has neither marker.
  */
 record ServerCapabilities(boolean transactions) {
 
@@ -25,9 +26,9 @@ record ServerCapabilities(boolean transactions) {
 
     private static Document handshake(MongoDatabase database) {
         try {
-            return database.runCommand(new Document("hello", 1));
-        } catch (MongoCommandException unknownCommand) {
             return database.runCommand(new Document("isMaster", 1));
+        } catch (MongoCommandException unknownCommand) {
+            return database.runCommand(new Document("hello", 1));
         }
     }
 }
