@@ -27,6 +27,17 @@ class ApprovalReader {
     record Recorded(ApprovalRequestView view, String requestHash) {
     }
 
+    /** The event that opened the request: what it pinned (tool reference, redacted input, reason). */
+    Optional<ApprovalRequestedEvent> requested(String requestId) {
+        DomainEventStream stream = eventStore.readEvents(requestId);
+        while (stream.hasNext()) {
+            if (stream.next().getPayload() instanceof ApprovalRequestedEvent requested) {
+                return Optional.of(requested);
+            }
+        }
+        return Optional.empty();
+    }
+
     Optional<Recorded> read(String requestId) {
         DomainEventStream stream = eventStore.readEvents(requestId);
         ApprovalRequestView view = null;

@@ -3,7 +3,9 @@ package io.opsplane.command.approval;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.approval.ApprovalRequestView;
+import io.opsplane.api.approval.ApprovalRequestedEvent;
 import io.opsplane.api.approval.ApproveRequestCommand;
 import io.opsplane.api.approval.CancelRequestCommand;
 import io.opsplane.api.approval.ExecuteRequestCommand;
@@ -11,6 +13,7 @@ import io.opsplane.api.approval.RejectRequestCommand;
 import io.opsplane.api.approval.RequestApprovalCommand;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.Plan;
+import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
@@ -61,6 +64,7 @@ public class ApprovalRequests {
     private final CommandGateway commands;
     private final ApprovalReader reader;
     private final Clock clock;
+    private final LocalExecutions executing = new LocalExecutions();
 
     ApprovalRequests(ToolRegistry registry, InputValidator validator, CommandGateway commands, ApprovalReader reader,
                      Clock clock) {
@@ -175,6 +179,49 @@ public class ApprovalRequests {
         send(new ExecuteRequestCommand(requestId, key.actor(), key.isAdmin(), hash, digest, executionId,
                 clock.instant()));
         return new Claim(get(requestId), tool, ref, JSON.convertValue(redacted, MAP), executionId);
+    }
+
+    /**
+     * The one execution request of an executed approval request, built only from what the request
+     * recorded (its pinned tool reference, redacted input and reason) and who executed it, so that
+     * the caller of {@code /execute} and {@link ApprovedExecutions} after a crash send the same command.
+     */
+    public RequestExecutionCommand executionCommand(String requestId, Actor by) {
+        ApprovalRequestedEvent requested = reader.requested(requestId).orElseThrow(() -> ApiException.notFound(
+                "approval_request_not_found", "no approval request with id " + requestId));
+        JsonNode input = JSON.valueToTree(requested.input());
+        List<String> steps = registry.find(requested.tool().name()).map(Tool::steps).orElse(List.of());
+        return new RequestExecutionCommand(executionIdFor(requestId), requested.tool(), requested.input(),
+                requested.reason(), by, null, executionRequestHash(requested.tool(), input, requested.reason()),
+                requestId, steps);
+    }
+
+    /**
+     * Marks an execute of {@code requestId} in progress in this process, until {@link #endExecution}: the
+     * caller puts the run's secrets in memory between the claim and the execution request, and
+     * {@link ApprovedExecutions} waits for that rather than request the run without them.
+     */
+    public void beginExecution(String requestId) {
+        executing.begin(requestId);
+    }
+
+    public void endExecution(String requestId) {
+        executing.end(requestId);
+    }
+
+    /** Waits until no execute of {@code requestId} is in progress in this process, at most {@code max}. */
+    boolean awaitLocalExecutions(String requestId, Duration max) throws InterruptedException {
+        return executing.awaitNone(requestId, max);
+    }
+
+    /** As {@code ExecutionService} hashes an execute request: tool, mode, redacted input and reason. */
+    private static String executionRequestHash(ToolRef ref, JsonNode redactedInput, String reason) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("tool", ref.name());
+        request.put("mode", "EXECUTE");
+        request.put("input", redactedInput);
+        request.put("reason", reason);
+        return CanonicalJson.digest(request);
     }
 
     /** A key limited to tool patterns decides on, and runs, only requests for those tools. */

@@ -179,27 +179,31 @@ class ExecutionService {
     /**
      * Runs an approved request's payload, once. Availability and admission come first, so that a
      * refusal there leaves the request usable; then the request is claimed, and only the claimant
-     * requests the execution, under the id derived from the request.
+     * requests the execution, under the id derived from the request. The command is built from what
+     * the request recorded, as {@code ApprovedExecutions} builds it should this process die after the
+     * claim; while this runs, that processor waits, so the run does not start before its secrets are held.
      */
     Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
         ApprovalRequestView request = approvals.get(requestId);
         registry.find(request.tool()).ifPresent(this::refuseUnavailable);
         String executionId = ApprovalRequests.executionIdFor(requestId);
         admission.admit(key, request.tool(), input, executionId);
-        ApprovalRequests.Claim claim = approvals.claim(requestId, input, key);
-        boolean storedSecrets = vault.putIfAbsent(executionId,
-                SecretRedactor.extract(input, claim.tool().descriptor().secretFields()));
-        Submission submission = new Submission(request.tool(), input, ExecutionMode.EXECUTE, request.reason(), null);
-        String requestHash = requestHash(submission, claim.ref(),
-                SecretRedactor.redact(input, claim.tool().descriptor().secretFields()));
+        approvals.beginExecution(requestId);
         try {
-            create(new RequestExecutionCommand(executionId, claim.ref(), claim.redactedInput(), request.reason(),
-                    key.actor(), null, requestHash, requestId, claim.tool().steps()), executionId, requestHash);
-        } catch (RuntimeException e) {
-            if (storedSecrets) {
-                vault.forget(executionId);
+            ApprovalRequests.Claim claim = approvals.claim(requestId, input, key);
+            boolean storedSecrets = vault.putIfAbsent(executionId,
+                    SecretRedactor.extract(input, claim.tool().descriptor().secretFields()));
+            RequestExecutionCommand command = approvals.executionCommand(requestId, key.actor());
+            try {
+                create(command, executionId, command.requestHash());
+            } catch (RuntimeException e) {
+                if (storedSecrets) {
+                    vault.forget(executionId);
+                }
+                throw e;
             }
-            throw e;
+        } finally {
+            approvals.endExecution(requestId);
         }
         return answer(executionId, wait);
     }

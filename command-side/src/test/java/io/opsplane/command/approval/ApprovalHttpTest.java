@@ -5,10 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.apikey.Actor;
+import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.approval.ApprovalRequestView;
+import io.opsplane.api.approval.ExecuteRequestCommand;
 import io.opsplane.api.approval.RequestExecutedEvent;
 import io.opsplane.api.approval.RequestExpiredEvent;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionSucceededEvent;
 import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.CommandSideApplication;
@@ -18,6 +23,7 @@ import io.opsplane.command.tool.ToolContext;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.platform.auth.ApiKeySecrets;
 import io.opsplane.platform.auth.CredentialStore;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,6 +276,46 @@ class ApprovalHttpTest {
             pool.shutdownNow();
         }
         assertThat(RUNS.get() - runsBefore).isEqualTo(executedRounds);
+    }
+
+    /**
+     * The crash window of {@code /execute}: {@code approval.executed} is recorded (here straight through
+     * the aggregate, as a process that died right after its claim leaves it) and nobody requests the
+     * execution. The tracking processor requests it, once; redelivering the event creates no second one.
+     */
+    @Test
+    void anExecutedRequestWhoseExecutionWasNeverRequestedGetsExactlyOneExecution() throws Exception {
+        String id = openAndApprove("{\"target\":\"db-crash\"}");
+        int runsBefore = RUNS.get();
+        ApprovalRequestView request = app.getBean(ApprovalRequests.class).get(id);
+        String executionId = ApprovalRequests.executionIdFor(id);
+        Actor executor = new Actor("key-of-dave", "dave@example.com", ActorKind.HUMAN, null);
+        app.getBean(CommandGateway.class).sendAndWait(new ExecuteRequestCommand(id, executor, false,
+                request.payloadHash(), request.plan().digest(), executionId, Instant.now()));
+
+        awaitEvent(executionId, ExecutionSucceededEvent.class);
+        List<Object> execution = events(executionId);
+        assertThat(execution.stream().filter(ExecutionRequestedEvent.class::isInstance)).hasSize(1);
+        ExecutionRequestedEvent requested = (ExecutionRequestedEvent) execution.get(0);
+        assertThat(requested.approvalRequestId()).isEqualTo(id);
+        assertThat(requested.input()).isEqualTo(Map.of("target", "db-crash"));
+        assertThat(requested.tool().version()).isEqualTo(request.toolVersion());
+        assertThat(RUNS.get() - runsBefore).isEqualTo(1);
+
+        RequestExecutedEvent recorded = (RequestExecutedEvent) events(id).stream()
+                .filter(RequestExecutedEvent.class::isInstance).findFirst().orElseThrow();
+        app.getBean(ApprovedExecutions.class).on(recorded);
+        assertThat(events(executionId)).isEqualTo(execution);
+        assertCode(execute(id, dave, "{\"target\":\"db-crash\"}"), 409, "already_executed");
+        assertThat(events(executionId)).isEqualTo(execution);
+    }
+
+    private static void awaitEvent(String aggregateId, Class<?> type) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (events(aggregateId).stream().noneMatch(type::isInstance)) {
+            assertThat(Instant.now()).as(type.getSimpleName() + " recorded for " + aggregateId).isBefore(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static String openAndApprove(String input) throws Exception {
