@@ -3,6 +3,7 @@ package io.opsplane.query.metrics;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.ratelimit.RateLimiter;
 import io.opsplane.query.consistency.ReadYourWrites;
 import io.opsplane.query.web.QueryParameters;
 import org.bson.Document;
@@ -30,11 +31,13 @@ class MetricsController {
 
     private final MetricsStore store;
     private final ReadYourWrites readYourWrites;
+    private final RateLimiter rateLimiter;
     private final Clock clock;
 
-    MetricsController(MetricsStore store, ReadYourWrites readYourWrites) {
+    MetricsController(MetricsStore store, ReadYourWrites readYourWrites, RateLimiter rateLimiter) {
         this.store = store;
         this.readYourWrites = readYourWrites;
+        this.rateLimiter = rateLimiter;
         this.clock = Clock.systemUTC();
     }
 
@@ -70,8 +73,11 @@ class MetricsController {
                         figures.percentile(0.50), figures.percentile(0.95), figures.percentile(0.99)));
             }
         });
+        // Both applications count refusals into the same per-minute documents; the window is whole minutes too.
+        long rateLimited = rateLimiter.rejectionsBetween(from.toEpochMilli(), to.toEpochMilli());
         return new MetricsView(window, from, to,
-                new Totals(all.executions, all.succeeded, all.failed, all.plans, store.pending(), 0), toolMetrics,
+                new Totals(all.executions, all.succeeded, all.failed, all.plans, store.pending(), rateLimited),
+                toolMetrics,
                 new Approvals(all.approvalsRequested, all.approvalsApproved, all.approvalsRejected,
                         all.approvalsExpired, DurationHistogram.percentile(all.decisions, 0.5)));
     }

@@ -3,11 +3,14 @@ package io.opsplane.query.metrics;
 import io.opsplane.api.execution.ExecutionFailedEvent;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
+import io.opsplane.platform.ratelimit.RateLimiter;
 import io.opsplane.query.support.QuerySideUnderTest;
 import io.opsplane.query.support.QuerySideUnderTest.Response;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
@@ -15,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 
 import static io.opsplane.query.support.ExecutionEvents.ALICE;
@@ -43,6 +47,14 @@ class MetricsEndpointsTest {
         app.recordAt(now.minusSeconds(2 * 86_400), "old-1", requested("old-1", "billing.refund", ALICE),
                 new ExecutionSucceededEvent("old-1", Map.of(), 10));
         head = app.headPosition();
+        RateLimiter limiter = app.bean(RateLimiter.class);
+        for (int i = 0; i < 3; i++) {
+            limiter.countRejection();
+        }
+        // Two hours ago: inside 24h and 7d, outside 15m and 1h.
+        long twoHoursAgo = Math.floorDiv(now.minusSeconds(7200).toEpochMilli(), 60_000L);
+        app.bean(MongoTemplate.class).getCollection(RateLimiter.REJECTIONS_COLLECTION).insertOne(
+                new Document("_id", twoHoursAgo).append("count", 4L).append("minute", new Date(twoHoursAgo * 60_000L)));
     }
 
     @AfterAll
@@ -65,7 +77,7 @@ class MetricsEndpointsTest {
         assertThat(totals.path("failed").asLong()).isEqualTo(2);
         assertThat(totals.path("plans").asLong()).isEqualTo(1);
         assertThat(totals.path("pendingApprovals").asLong()).isZero();
-        assertThat(totals.path("rateLimited").asLong()).isZero();
+        assertThat(totals.path("rateLimited").asLong()).isEqualTo(3);
         JsonNode healthcheck = body.path("tools").get(0);
         assertThat(healthcheck.path("tool").asString()).isEqualTo("service.healthcheck");
         assertThat(healthcheck.path("executions").asLong()).isEqualTo(10);
@@ -85,6 +97,10 @@ class MetricsEndpointsTest {
         assertThat(week.path("totals").path("executions").asLong()).isEqualTo(11);
         assertThat(week.path("totals").path("succeeded").asLong()).isEqualTo(9);
         assertThat(day.path("totals").path("executions").asLong()).isEqualTo(10);
+        assertThat(day.path("totals").path("rateLimited").asLong()).isEqualTo(7);
+        assertThat(week.path("totals").path("rateLimited").asLong()).isEqualTo(7);
+        assertThat(app.get("/v1/metrics?window=1h", key).body().path("totals").path("rateLimited").asLong())
+                .isEqualTo(3);
         assertThat(app.get("/v1/metrics?window=1h", key).status()).isEqualTo(200);
     }
 
