@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param view            the {@code ApprovalRequestView} as JSON
  * @param history         the request's events as a JSON array, in order
  */
-@Document(ApprovalDocument.COLLECTION)
+@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ApprovalDocument.COLLECTION + "')}")
 @CompoundIndex(name = "newest_first", def = "{'createdPosition': -1, '_id': -1}")
 @CompoundIndex(name = "inbox", def = "{'status': 1, 'expiresAtMillis': 1, '_id': 1}")
 record ApprovalDocument(

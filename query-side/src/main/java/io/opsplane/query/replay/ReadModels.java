@@ -28,11 +28,16 @@ public class ReadModels {
     public static final Map<String, List<String>> COLLECTIONS = Map.of(
             "executions", List.of("executions"),
             "eventlog", List.of("eventlog"),
-            "metrics", List.of("metrics_buckets", "metrics_executions", "metrics_tools"));
+            "metrics", List.of("metrics_buckets", "metrics_executions", "metrics_tools"),
+            "api-keys", List.of("api_keys"),
+            "tools", List.of("tools"),
+            "approvals", List.of("approval_requests"),
+            "webhooks", List.of("webhooks"));
 
-    private static final Map<String, String> OWNER = Map.of(
-            "executions", "executions", "eventlog", "eventlog", "metrics_buckets", "metrics",
-            "metrics_executions", "metrics", "metrics_tools", "metrics");
+    /** Each collection's read model, the inverse of {@link #COLLECTIONS}. */
+    private static final Map<String, String> OWNER = COLLECTIONS.entrySet().stream()
+            .flatMap(entry -> entry.getValue().stream().map(base -> Map.entry(base, entry.getKey())))
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     private static final ThreadLocal<Target> TARGET = new ThreadLocal<>();
     private static final Map<String, Long> LIVE = new ConcurrentHashMap<>();
     private static volatile MongoTemplate registry;

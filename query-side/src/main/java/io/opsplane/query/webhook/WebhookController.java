@@ -3,6 +3,7 @@ package io.opsplane.query.webhook;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
+import io.opsplane.query.replay.ReadModels;
 import io.opsplane.query.web.QueryParameters;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
@@ -38,14 +39,14 @@ class WebhookController {
     @RequiresScope(Scope.ADMIN)
     Webhooks list() {
         return new Webhooks(mongo.find(new Query().with(Sort.by("createdAt", "_id")), Document.class,
-                WebhookProjection.COLLECTION).stream().map(WebhookController::webhook).toList());
+                ReadModels.collection(WebhookProjection.COLLECTION)).stream().map(WebhookController::webhook).toList());
     }
 
     @GetMapping(path = "/v1/webhooks/{id}/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.ADMIN)
     Deliveries deliveries(@PathVariable String id, Parameters parameters) {
         int limit = QueryParameters.limit(parameters.limit(), 50, 500);
-        if (mongo.findById(id, Document.class, WebhookProjection.COLLECTION) == null) {
+        if (mongo.findById(id, Document.class, ReadModels.collection(WebhookProjection.COLLECTION)) == null) {
             throw new ApiException(404, "webhook_not_found", "Webhook not found", "no webhook " + id);
         }
         Query query = new Query(where("webhookId").is(id))

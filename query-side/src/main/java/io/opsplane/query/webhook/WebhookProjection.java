@@ -2,6 +2,7 @@ package io.opsplane.query.webhook;
 
 import io.opsplane.api.webhook.WebhookDeletedEvent;
 import io.opsplane.api.webhook.WebhookRegisteredEvent;
+import io.opsplane.query.replay.ReadModels;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -37,17 +38,18 @@ class WebhookProjection {
                 .set("url", event.url()).set("eventTypes", event.eventTypes()).set("description", event.description())
                 .set("createdBy", event.registeredBy() == null ? null : event.registeredBy().name())
                 .set("createdAt", Date.from(message.getTimestamp().truncatedTo(ChronoUnit.MILLIS)))
-                .setOnInsert("status", "active"), COLLECTION);
+                .setOnInsert("status", "active"), ReadModels.collection(COLLECTION));
     }
 
     @EventHandler
     void on(WebhookDeletedEvent event, EventMessage<?> message) {
         mongo.upsert(new Query(where("_id").is(event.webhookId())), new Update().set("status", "deleted")
-                .set("deletedAt", Date.from(message.getTimestamp().truncatedTo(ChronoUnit.MILLIS))), COLLECTION);
+                .set("deletedAt", Date.from(message.getTimestamp().truncatedTo(ChronoUnit.MILLIS))),
+                ReadModels.collection(COLLECTION));
     }
 
     @ResetHandler
     void reset() {
-        mongo.remove(new Query(), Document.class, COLLECTION);
+        mongo.remove(new Query(), Document.class, ReadModels.collection(COLLECTION));
     }
 }

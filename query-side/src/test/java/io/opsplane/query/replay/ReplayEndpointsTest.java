@@ -1,5 +1,22 @@
 package io.opsplane.query.replay;
 
+import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.apikey.ApiKeyIssuedEvent;
+import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.approval.ApprovalRequestedEvent;
+import io.opsplane.api.approval.RequestApprovedEvent;
+import io.opsplane.api.execution.Effect;
+import io.opsplane.api.execution.Plan;
+import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.tool.ApprovalPolicy;
+import io.opsplane.api.tool.CatalogPublishedEvent;
+import io.opsplane.api.tool.RiskLevel;
+import io.opsplane.api.tool.ToolAnnotations;
+import io.opsplane.api.tool.ToolSpec;
+import io.opsplane.api.webhook.WebhookDeletedEvent;
+import io.opsplane.api.webhook.WebhookRegisteredEvent;
+import io.opsplane.query.consistency.ProjectionProgress;
 import io.opsplane.query.support.QuerySideUnderTest;
 import io.opsplane.query.support.QuerySideUnderTest.Response;
 import org.bson.Document;
@@ -11,10 +28,12 @@ import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.opsplane.query.support.ExecutionEvents.ALICE;
 import static io.opsplane.query.support.ExecutionEvents.failed;
@@ -48,10 +67,15 @@ class ReplayEndpointsTest {
                     i % 5 == 0 ? failed(id) : succeeded(id));
         }
         app.record("r-plan", planned("r-plan", "billing.refund", ALICE));
+        recordKeysToolsApprovalsAndWebhooks();
         long head = app.headPosition();
         awaitProjected(head);
         Map<String, List<Document>> before = snapshot();
         assertThat(before.get("eventlog")).hasSize((int) head + 1);
+        assertThat(before.get("api-keys")).hasSize(2);
+        assertThat(before.get("tools")).hasSize(1);
+        assertThat(before.get("approvals")).hasSize(1);
+        assertThat(before.get("webhooks")).hasSize(2);
 
         Response started = post("{}");
         assertThat(started.status()).isEqualTo(202);
@@ -61,7 +85,8 @@ class ReplayEndpointsTest {
         JsonNode done = awaitReplay();
 
         assertThat(done.path("status").asString()).isEqualTo("completed");
-        assertThat(done.path("projections")).hasSize(3);
+        assertThat(done.path("projections")).extracting(p -> p.path("name").asString()).containsExactly(
+                "api-keys", "approvals", "eventlog", "executions", "metrics", "tools", "webhooks");
         for (JsonNode projection : done.path("projections")) {
             assertThat(projection.path("status").asString()).isEqualTo("completed");
             assertThat(projection.path("headPosition").asLong()).isEqualTo(head);
@@ -69,8 +94,41 @@ class ReplayEndpointsTest {
             assertThat(projection.path("percent").asDouble()).isEqualTo(100.0);
         }
         assertThat(ReadModels.collection("eventlog")).isEqualTo("eventlog_g1");
+        assertThat(ReadModels.collection("api_keys")).isEqualTo("api_keys_g1");
+        assertThat(ReadModels.collection("approval_requests")).isEqualTo("approval_requests_g1");
         assertThat(snapshot()).isEqualTo(before);
         assertThat(app.get("/v1/executions/r-3", admin).body().path("status").asString()).isEqualTo("succeeded");
+        assertThat(app.get("/v1/api-keys/key_replayed_revoked", admin).body().path("status").asString())
+                .isEqualTo("revoked");
+        assertThat(app.get("/v1/tools/service.healthcheck", admin).status()).isEqualTo(200);
+        assertThat(app.get("/v1/approval-requests/apr_replayed", admin).body().path("status").asString())
+                .isEqualTo("approved");
+        assertThat(app.get("/v1/webhooks", admin).body().path("items")).hasSize(2);
+    }
+
+    /** Events for the read models beyond executions: two keys, a catalogue, an approved request, two webhooks. */
+    private static void recordKeysToolsApprovalsAndWebhooks() {
+        Instant now = Instant.now();
+        for (String keyId : List.of("key_replayed", "key_replayed_revoked")) {
+            app.append("ApiKey", keyId, now, new ApiKeyIssuedEvent(keyId, "name of " + keyId, "bot@example.com",
+                    ActorKind.AGENT, "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null,
+                    null, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "ops_AbCdEfGh",
+                    "WxYz", ALICE));
+        }
+        app.append("ApiKey", "key_replayed_revoked", now, new ApiKeyRevokedEvent("key_replayed_revoked", ALICE));
+        app.append("Catalog", "catalog", now, new CatalogPublishedEvent("catalog", "sha256:c", List.of(new ToolSpec(
+                "service.healthcheck", "1.0.0", "GETs a URL", RiskLevel.LOW, "tools:execute",
+                Map.of("type", "object"), Map.of("type", "object"), true, true, new ToolAnnotations(true, false),
+                ApprovalPolicy.none().withDefaultExpiry("PT24H"), List.of(), true, null, 35_000, "sha256:h"))));
+        app.append("ApprovalRequest", "apr_replayed", now, new ApprovalRequestedEvent("apr_replayed",
+                new ToolRef("billing.refund", "1.0.0", "sha256:s", true, 1000), Map.of("amount", 600000),
+                "sha256:payload", new Plan(List.of(new Effect("a", "t", "d", Map.of())), "sha256:plan"),
+                "customer asked", ALICE, 1, now.plusSeconds(3600), null, "sha256:r"),
+                new RequestApprovedEvent("apr_replayed", ALICE, "fine", 1, true));
+        app.append("Webhook", "wh_replayed_1", now, new WebhookRegisteredEvent("wh_replayed_1",
+                "https://example.com/a", List.of("*"), null, ALICE));
+        app.append("Webhook", "wh_replayed_2", now, new WebhookRegisteredEvent("wh_replayed_2",
+                "https://example.com/b", List.of("*"), null, ALICE), new WebhookDeletedEvent("wh_replayed_2", ALICE));
     }
 
     @Test
@@ -101,10 +159,16 @@ class ReplayEndpointsTest {
         assertThat(app.get("/v1/admin/replay", reader).status()).isEqualTo(403);
     }
 
-    private static void awaitProjected(long position) {
-        for (String path : List.of("/v1/executions?limit=1&minPosition=", "/v1/events?limit=1&minPosition=",
-                "/v1/metrics?window=15m&minPosition=")) {
-            assertThat(app.get(path + position, admin).status()).isEqualTo(200);
+    private static void awaitProjected(long position) throws InterruptedException {
+        ProjectionProgress progress = app.bean(ProjectionProgress.class);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (String model : ReadModels.COLLECTIONS.keySet()) {
+            while (progress.processedPosition(model) < position) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(model + " did not reach position " + position + " within 60 s");
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
