@@ -2,8 +2,11 @@ package io.opsplane.platform.problem;
 
 import io.opsplane.platform.request.RequestGuardFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -14,6 +17,7 @@ import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -21,6 +25,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -99,13 +104,50 @@ public class ProblemHandler {
         return Problems.response(400, "invalid_input", "header " + e.getHeaderName() + " is required");
     }
 
+    /**
+     * The client went away (an SSE stream closed, a download aborted): there is nobody to answer. Taking the
+     * response as a parameter marks the request handled, so nothing is written and nothing else resolves it.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e, HttpServletRequest request, HttpServletResponse response) {
+        log.debug("Client disconnected from {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+    }
+
+    /**
+     * A 500 with a correlation id, unless the response can no longer carry one: once it is committed, or when it is
+     * an event stream, a problem body cannot be written, so the failure is only logged (a write failing because the
+     * client disconnected at debug level, anything else as an error) and the response is left as it is.
+     */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request, HttpServletResponse response) {
+        if (cannotCarryProblem(response)) {
+            if (e instanceof IOException) {
+                log.debug("Write to {} {} failed, the client is probably gone: {}", request.getMethod(),
+                        request.getRequestURI(), e.toString());
+            } else {
+                log.error("Unhandled error on {} {} after its response started", request.getMethod(),
+                        request.getRequestURI(), e);
+            }
+            return null;
+        }
         String correlationId = UUID.randomUUID().toString();
         log.error("Unhandled error {} on {} {}", correlationId, request.getMethod(), request.getRequestURI(), e);
         return Problems.response(new ApiException(500, "internal_error", "Internal error",
                 "an unexpected error occurred; quote the correlation id when reporting it",
                 Map.of("correlationId", correlationId), Map.of()));
+    }
+
+    private static boolean cannotCarryProblem(HttpServletResponse response) {
+        if (response.isCommitted()) {
+            return true;
+        }
+        String contentType = response.getContentType();
+        try {
+            return contentType != null
+                    && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     private static String pointer(DatabindException e) {
