@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Spends an execution's amounts from every budget of its tool, or refuses it with
- * {@code 429 budget_exceeded} when one would be exceeded, taking back what the others were
- * charged. Spending is counted in Micrometer ({@code opsplane.budget.spent}, {@code opsplane.budget.exceeded}).
+ * {@code 429 budget_exceeded} when one would be exceeded (an {@code escalate} budget: sends it to
+ * approval), taking back what the others were charged. Spending is counted in Micrometer ({@code opsplane.budget.spent}, {@code opsplane.budget.exceeded}).
  */
 @Component
 public class BudgetGuard {
@@ -39,30 +39,75 @@ public class BudgetGuard {
         this.meters = meters.getIfAvailable();
     }
 
-    /** Charges {@code executionId}'s input to the budgets of {@code tool}; throws when one is exceeded. */
+    /**
+     * Charges {@code executionId}'s input to the budgets of {@code tool}. Throws {@code 429
+     * budget_exceeded} when a {@code refuse} budget would be exceeded, else {@link BudgetEscalation} when
+     * an {@code escalate} budget would be; either way nothing stays charged.
+     */
     public void spend(String tool, JsonNode input, String executionId) {
+        charge(tool, input, executionId, false);
+    }
+
+    /**
+     * Charges an execution that people approved. {@code escalate} budgets exist to ask people, and they
+     * said yes: such a budget charges it even past its limit (later requests escalate until the window
+     * resets) instead of escalating again. {@code refuse} budgets still refuse it.
+     */
+    public void spendApproved(String tool, JsonNode input, String executionId) {
+        charge(tool, input, executionId, true);
+    }
+
+    private void charge(String tool, JsonNode input, String executionId, boolean approved) {
         Instant now = clock.instant();
         List<Charged> charged = new ArrayList<>();
+        ApiException escalation = null;
+        Budget escalating = null;
         for (Budget budget : budgets) {
             if (!budget.tool().equals(tool)) {
                 continue;
             }
             long amount = amountMicros(budget, input);
             BudgetLedger.Slot slot = slot(budget, input, now);
+            if (approved && escalates(budget)) {
+                ledger.chargeBeyondLimit(slot, executionId, amount);
+                charged.add(new Charged(slot, amount));
+                continue;
+            }
             long limit = micros(budget.limit());
             BudgetLedger.Charge charge = ledger.charge(slot, executionId, amount, limit);
-            if (!charge.accepted()) {
-                charged.forEach(c -> ledger.refund(c.slot(), executionId, c.amount()));
-                count("opsplane.budget.exceeded", budget, 1, "action", budget.action().name().toLowerCase());
-                throw exceeded(budget, slot, charge.usedMicros(), amount, now);
+            if (charge.accepted()) {
+                charged.add(new Charged(slot, amount));
+                continue;
             }
-            charged.add(new Charged(slot, amount));
+            count("opsplane.budget.exceeded", budget, 1, "action", budget.action().name().toLowerCase());
+            ApiException exceeded = exceeded(budget, slot, charge.usedMicros(), amount, now);
+            if (!escalates(budget)) {
+                refund(charged, executionId);
+                throw exceeded;
+            }
+            // A refuse budget further on still refuses: only what people may allow is escalated.
+            if (escalation == null) {
+                escalation = exceeded;
+                escalating = budget;
+            }
+        }
+        if (escalation != null) {
+            refund(charged, executionId);
+            throw new BudgetEscalation(escalation, escalating.name());
         }
         for (Budget budget : budgets) {
             if (budget.tool().equals(tool)) {
                 count("opsplane.budget.spent", budget, fromMicros(amountMicros(budget, input)).doubleValue());
             }
         }
+    }
+
+    private static boolean escalates(Budget budget) {
+        return budget.action() == BudgetProperties.BudgetAction.ESCALATE;
+    }
+
+    private void refund(List<Charged> charged, String executionId) {
+        charged.forEach(c -> ledger.refund(c.slot(), executionId, c.amount()));
     }
 
     private record Charged(BudgetLedger.Slot slot, long amount) {
@@ -118,8 +163,7 @@ public class BudgetGuard {
         details.put("window", budget.window().toString());
         details.put("windowResetsAt", Instant.ofEpochMilli(slot.windowEnd()).toString());
         details.put("action", budget.action().name().toLowerCase());
-        String escalation = budget.action() == BudgetProperties.BudgetAction.ESCALATE
-                ? " (escalation to approval is not available yet, so the request is refused)" : "";
+        String escalation = escalates(budget) ? " (escalated: it needs an approved approval request)" : "";
         return new ApiException(429, "budget_exceeded", "Budget exceeded",
                 "this request would exceed the budget '" + budget.name() + "' of " + budget.tool() + ": "
                         + fromMicros(usedMicros).toPlainString() + " of " + budget.limit().toPlainString()

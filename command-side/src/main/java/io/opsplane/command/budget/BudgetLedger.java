@@ -56,11 +56,7 @@ class BudgetLedger {
                 usage.findOneAndUpdate(Filters.and(Filters.eq("_id", slot.id()),
                                 Filters.lte("used", limitMicros - amountMicros),
                                 Filters.ne("executions", executionId)),
-                        Updates.combine(Updates.inc("used", amountMicros), Updates.push("executions", executionId),
-                                Updates.setOnInsert("tool", slot.tool()), Updates.setOnInsert("budget", slot.budget()),
-                                Updates.setOnInsert("partition", slot.partition()),
-                                Updates.setOnInsert("windowStart", new Date(slot.windowStart())),
-                                Updates.setOnInsert("windowEnd", new Date(slot.windowEnd()))),
+                        spending(slot, executionId, amountMicros),
                         new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
                 return new Charge(true, usedMicros(slot));
             } catch (MongoWriteException | MongoCommandException e) {
@@ -83,6 +79,39 @@ class BudgetLedger {
             }
         }
         return new Charge(false, usedMicros(slot));
+    }
+
+    /**
+     * Charges an approved execution whatever the slot holds already; still once per execution, so a
+     * retry after a crash is not counted twice.
+     */
+    void chargeBeyondLimit(Slot slot, String executionId, long amountMicros) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            try {
+                usage.findOneAndUpdate(Filters.and(Filters.eq("_id", slot.id()), Filters.ne("executions", executionId)),
+                        spending(slot, executionId, amountMicros),
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
+                return;
+            } catch (MongoWriteException | MongoCommandException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+            }
+            // The slot exists and counts this execution already, or was created concurrently: look again.
+            Document existing = usage.find(Filters.eq("_id", slot.id())).first();
+            if (existing != null && existing.getList("executions", Object.class, List.of()).contains(executionId)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not charge " + executionId + " to budget slot " + slot.id());
+    }
+
+    private static org.bson.conversions.Bson spending(Slot slot, String executionId, long amountMicros) {
+        return Updates.combine(Updates.inc("used", amountMicros), Updates.push("executions", executionId),
+                Updates.setOnInsert("tool", slot.tool()), Updates.setOnInsert("budget", slot.budget()),
+                Updates.setOnInsert("partition", slot.partition()),
+                Updates.setOnInsert("windowStart", new Date(slot.windowStart())),
+                Updates.setOnInsert("windowEnd", new Date(slot.windowEnd())));
     }
 
     /** Takes back a charge made for an execution that another budget then refused. */

@@ -32,8 +32,9 @@ public record BudgetProperties(@DefaultValue List<Budget> budgets) {
      * @param window the window's length; windows are aligned to the epoch in UTC (a day runs from midnight
      *               UTC), so spending resets at each window's start
      * @param unit   what the amount counts, for people ({@code USD}); informational
-     * @param action {@code refuse}: {@code 429 budget_exceeded}; {@code escalate}: to an approval request
-     *               once approvals exist; until then it refuses too
+     * @param action {@code refuse}: {@code 429 budget_exceeded}; {@code escalate}: the execution opens an
+     *               approval request ({@code 202 pending_approval}) and, once approved, runs and is charged
+     *               even past the limit
      */
     public record Budget(String tool, String name, String amount, String per, BigDecimal limit,
                          @DefaultValue("P1D") Duration window, String unit,

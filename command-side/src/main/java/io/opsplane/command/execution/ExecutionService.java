@@ -15,6 +15,8 @@ import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
 import io.opsplane.command.approval.ApprovalRequests;
+import io.opsplane.command.budget.BudgetEscalation;
+import io.opsplane.command.budget.BudgetGuard;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
 import io.opsplane.command.tool.InputValidator;
@@ -62,6 +64,9 @@ class ExecutionService {
     /** Approval requests (issue 5); a field for the same reason. */
     @org.springframework.beans.factory.annotation.Autowired
     private ApprovalRequests approvals;
+    /** Budgets, for an approved execution that an escalate budget would send to approval again. */
+    @org.springframework.beans.factory.annotation.Autowired
+    private BudgetGuard budgets;
 
     ExecutionService(ToolRegistry registry, InputValidator validator, CommandGateway commands,
                      ExecutionReader reader, ExecutionWaiter waiter, SecretVault vault) {
@@ -117,7 +122,11 @@ class ExecutionService {
                     submission.idempotencyKey(), requestHash, plan), executionId, requestHash);
             return answer(executionId, Duration.ZERO);
         }
-        admission.admit(key, descriptor.name(), submission.input(), executionId);
+        try {
+            admission.admit(key, descriptor.name(), submission.input(), executionId);
+        } catch (BudgetEscalation escalation) {
+            return pendingApproval(tool, submission, key);
+        }
         boolean storedSecrets = vault.putIfAbsent(executionId,
                 SecretRedactor.extract(submission.input(), descriptor.secretFields()));
         try {
@@ -163,7 +172,8 @@ class ExecutionService {
     }
 
     /**
-     * An execution that needs approval never runs directly: it opens an approval request (or finds
+     * An execution that needs approval (by the tool's policy, or because it would exceed an
+     * {@code escalate} budget) never runs directly: it opens an approval request (or finds
      * the one this Idempotency-Key opened) and answers with it, so the caller has a handle to wait on.
      */
     private Outcome pendingApproval(Tool tool, Submission submission, AuthenticatedKey key) {
@@ -187,7 +197,12 @@ class ExecutionService {
         ApprovalRequestView request = approvals.get(requestId);
         registry.find(request.tool()).ifPresent(this::refuseUnavailable);
         String executionId = ApprovalRequests.executionIdFor(requestId);
-        admission.admit(key, request.tool(), input, executionId);
+        try {
+            admission.admit(key, request.tool(), input, executionId);
+        } catch (BudgetEscalation escalation) {
+            // People approved this payload: the budget that would escalate it again charges it instead.
+            budgets.spendApproved(request.tool(), input, executionId);
+        }
         approvals.beginExecution(requestId);
         try {
             ApprovalRequests.Claim claim = approvals.claim(requestId, input, key);

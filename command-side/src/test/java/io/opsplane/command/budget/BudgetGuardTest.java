@@ -110,17 +110,57 @@ class BudgetGuardTest {
     }
 
     @Test
-    void aCountBudgetRefusesTheThirdExecutionAndEscalationStillRefuses() throws Exception {
+    void aCountBudgetEscalatesTheThirdExecutionAndChargesNothingForIt() throws Exception {
         BudgetGuard guard = guard(NOON, USERS_DISABLED);
         JsonNode input = JSON.readTree("{\"user\":\"u1\"}");
         guard.spend("users.disable", input, "ex_1");
         guard.spend("users.disable", input, "ex_2");
         assertThatThrownBy(() -> guard.spend("users.disable", input, "ex_3"))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
+                .isInstanceOfSatisfying(BudgetEscalation.class, e -> {
                     assertThat(e.code()).isEqualTo("budget_exceeded");
-                    assertThat(e.extensions()).containsEntry("action", "escalate").containsEntry("budget", "executions");
+                    assertThat(e.budget()).isEqualTo("executions");
+                    assertThat(e.extensions()).containsEntry("action", "escalate").containsEntry("used",
+                            new BigDecimal("2"));
                 });
         guard.spend("other.tool", input, "ex_4");
+        assertThat(meters.get("opsplane.budget.exceeded").tag("action", "escalate").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void anApprovedExecutionIsChargedPastAnEscalateBudgetOnceButARefuseBudgetStillRefusesIt() throws Exception {
+        BudgetGuard guard = guard(NOON, USERS_DISABLED);
+        JsonNode input = JSON.readTree("{\"user\":\"u1\"}");
+        guard.spend("users.disable", input, "ex_1");
+        guard.spend("users.disable", input, "ex_2");
+        guard.spendApproved("users.disable", input, "ex_approved");
+        guard.spendApproved("users.disable", input, "ex_approved");
+        assertThatThrownBy(() -> guard.spend("users.disable", input, "ex_next"))
+                .isInstanceOfSatisfying(BudgetEscalation.class,
+                        e -> assertThat(e.extensions()).containsEntry("used", new BigDecimal("3")));
+
+        BudgetGuard refusing = guard(NOON, REFUNDS_PER_TENANT);
+        refusing.spend("billing.refund", refund("acme", "500"), "ex_r1");
+        assertThatThrownBy(() -> refusing.spendApproved("billing.refund", refund("acme", "1"), "ex_r2"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e).isNotInstanceOf(BudgetEscalation.class);
+                    assertThat(e.code()).isEqualTo("budget_exceeded");
+                });
+    }
+
+    @Test
+    void aRefuseBudgetRefusesEvenWhenAnEscalateBudgetWouldHaveEscalatedFirst() throws Exception {
+        Budget escalateAll = new Budget("billing.refund", "all-tenants", "/amount", null, new BigDecimal("100"),
+                Duration.ofDays(1), "USD", BudgetAction.ESCALATE);
+        BudgetGuard guard = guard(NOON, escalateAll, REFUNDS_PER_TENANT);
+        guard.spend("billing.refund", refund("acme", "90"), "ex_1");
+        assertThatThrownBy(() -> guard.spend("billing.refund", refund("globex", "20"), "ex_2"))
+                .isInstanceOf(BudgetEscalation.class);
+        assertThatThrownBy(() -> guard.spend("billing.refund", refund("acme", "420"), "ex_3"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e).isNotInstanceOf(BudgetEscalation.class);
+                    assertThat(e.extensions()).containsEntry("budget", "refund-amount");
+                });
+        guard.spend("billing.refund", refund("globex", "10"), "ex_4");
     }
 
     @Test
