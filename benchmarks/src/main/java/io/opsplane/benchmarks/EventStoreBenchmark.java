@@ -42,13 +42,19 @@ public final class EventStoreBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long[] sizes = args.length == 0
-                ? new long[]{10_000, 100_000, 1_000_000}
-                : Arrays.stream(args).filter(a -> a.matches("\\d+")).mapToLong(Long::parseLong).toArray();
+        long[] sizes = Arrays.stream(args).filter(a -> a.matches("\\d+")).mapToLong(Long::parseLong).toArray();
+        if (sizes.length == 0) {
+            sizes = new long[]{10_000, 100_000, 1_000_000};
+        }
         boolean h2 = Arrays.asList(args).contains("h2");
+        // Naming one engine ("sequenced" or "stock") measures only that one; by default both run.
+        List<String> engines = Arrays.stream(args).filter(a -> a.equals("sequenced") || a.equals("stock")).toList();
+        if (engines.isEmpty()) {
+            engines = List.of("sequenced", "stock");
+        }
         System.out.printf("%-9s %-6s %9s %10s %10s %10s %10s %9s %9s %11s%n", "engine", "store", "events",
                           "appends/s", "load ms", "idle ms", "batch ms", "lag p50", "lag p99", "replay ev/s");
-        for (String kind : List.of("sequenced", "stock")) {
+        for (String kind : engines) {
             run(kind, "memory", sizes);
             if (h2) {
                 run(kind, "h2", Arrays.stream(sizes).filter(size -> size <= 100_000).toArray());
