@@ -98,6 +98,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
     static final String HASH = "hash";
 
     private static final int PROBES_PER_ROUND = 64;
+    private static final int CHAIN_HEADS_CACHED = 10_000;
 
     private final MongoCollection<Document> events;
     private final MongoCollection<Document> snapshots;
@@ -110,6 +111,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
     private final GapTracker gaps;
     private final ReservationHook reservationHook;
     private final boolean transactions;
+    private final ChainHeads chainHeads = new ChainHeads(CHAIN_HEADS_CACHED);
 
     protected SequencedMongoEventStorageEngine(Builder builder) {
         super(builder);
@@ -277,17 +279,30 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
             }
             throw translate(failure, messages);
         }
+        for (Document document : documents) {
+            rememberChainHead(document);
+        }
+    }
+
+    private void rememberChainHead(Document document) {
+        String aggregate = document.getString(AGGREGATE_IDENTIFIER);
+        if (aggregate != null) {
+            chainHeads.remember(aggregate, ((Number) document.get(SEQUENCE_NUMBER)).longValue(),
+                                document.getString(HASH));
+        }
     }
 
     /**
      * The stored hashes of the events that precede this commit's first event of each aggregate, keyed by their
-     * aggregate-sequence key: one {@code $in} read on the unique key. Axon appends event <i>n</i> of an aggregate only
-     * after loading event <i>n-1</i>, and the unique key lets one writer store each sequence number, so the hash read
-     * here is the one the chain continues from, without a transaction.
+     * aggregate-sequence key: from what this process last wrote or loaded of the aggregate ({@link ChainHeads}), else
+     * one {@code $in} read on the unique key. Axon appends event <i>n</i> of an aggregate only after loading event
+     * <i>n-1</i>, and the unique key lets one writer store each sequence number, so the hash found here is the one the
+     * chain continues from, without a transaction.
      */
     private Map<String, String> predecessorHashes(List<Document> bodies) {
         java.util.Set<String> inCommit = new java.util.HashSet<>();
         List<String> wanted = new ArrayList<>();
+        Map<String, String> hashes = new HashMap<>();
         for (Document body : bodies) {
             String aggregate = body.getString(AGGREGATE_IDENTIFIER);
             if (aggregate == null) {
@@ -295,11 +310,16 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
             }
             long sequence = ((Number) body.get(SEQUENCE_NUMBER)).longValue();
             inCommit.add(sequenceKey(aggregate, sequence));
-            if (sequence > 0 && !inCommit.contains(sequenceKey(aggregate, sequence - 1))) {
-                wanted.add(sequenceKey(aggregate, sequence - 1));
+            String predecessor = sequenceKey(aggregate, sequence - 1);
+            if (sequence > 0 && !inCommit.contains(predecessor)) {
+                Optional<String> known = chainHeads.hashOf(aggregate, sequence - 1);
+                if (known.isPresent()) {
+                    hashes.put(predecessor, known.get());
+                } else {
+                    wanted.add(predecessor);
+                }
             }
         }
-        Map<String, String> hashes = new HashMap<>();
         if (!wanted.isEmpty()) {
             for (Document document : events.find(in(AGGREGATE_SEQUENCE_KEY, wanted))
                                            .projection(Projections.include(AGGREGATE_SEQUENCE_KEY, HASH))) {
@@ -430,7 +450,9 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         Map<Long, Document> bySequence = readSequences(aggregateIdentifier, firstSequenceNumber, batchSize);
         List<DomainEventData<?>> found = new ArrayList<>(bySequence.size());
         for (long sequence = firstSequenceNumber; bySequence.containsKey(sequence); sequence++) {
-            found.add(toDomainEntry(bySequence.get(sequence)));
+            Document document = bySequence.get(sequence);
+            found.add(toDomainEntry(document));
+            rememberChainHead(document);
         }
         return found;
     }

@@ -75,6 +75,24 @@ class AuditTrailTest {
     }
 
     @Test
+    void continuesTheChainAcrossWritersWhetherOrNotTheyLastSawThePredecessor() {
+        SequencedMongoEventStorageEngine other = mongo.engine().batchSize(10).build();
+        engine.appendEvents(noted("a", 0));
+        other.appendEvents(noted("a", 1));   // other never saw event 0
+        engine.appendEvents(noted("a", 2));  // engine last saw event 0, not 1
+        assertThat(other.readEvents("a").asStream().count()).isEqualTo(3);
+        other.appendEvents(noted("a", 3));   // other last saw event 2 while loading
+
+        List<StoredEvent> stored = engine.readStored(-1, 10);
+
+        assertThat(stored).hasSize(4);
+        for (int i = 1; i < stored.size(); i++) {
+            assertThat(stored.get(i).previousHash()).as("link of event %d", i).isEqualTo(stored.get(i - 1).hash());
+        }
+        assertThat(trail.verify().ok()).isTrue();
+    }
+
+    @Test
     void verifiesAnUntouchedStoreWithSealedRangesAndATail() {
         sealedHistoryWithTail();
         engine.appendEvents(GenericEventMessage.asEventMessage("not in an aggregate"));

@@ -1,0 +1,47 @@
+package io.opsplane.eventstore;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The last stored event hash this process saw per aggregate (written by it, or read while loading the aggregate),
+ * so that appending the next event does not read its predecessor back from the store.
+ * <p>
+ * Safe without invalidation: an entry names the sequence number it belongs to and is used only for exactly that
+ * sequence number, and a stored event never changes (the unique aggregate-sequence key lets one writer store each
+ * one). Bounded: the least recently touched aggregates are forgotten first, and a forgotten one costs one read.
+ */
+final class ChainHeads {
+
+    private final Map<String, Head> heads;
+
+    ChainHeads(int capacity) {
+        this.heads = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Head> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    synchronized void remember(String aggregateIdentifier, long sequenceNumber, String hash) {
+        if (hash == null) {
+            return;
+        }
+        Head known = heads.get(aggregateIdentifier);
+        if (known == null || known.sequenceNumber() <= sequenceNumber) {
+            heads.put(aggregateIdentifier, new Head(sequenceNumber, hash));
+        }
+    }
+
+    /** The hash of event {@code sequenceNumber} of the aggregate, if that is the last one this process saw. */
+    synchronized Optional<String> hashOf(String aggregateIdentifier, long sequenceNumber) {
+        Head known = heads.get(aggregateIdentifier);
+        return known != null && known.sequenceNumber() == sequenceNumber ? Optional.of(known.hash())
+                : Optional.empty();
+    }
+
+    private record Head(long sequenceNumber, String hash) {
+    }
+}
