@@ -1,8 +1,11 @@
 package io.opsplane.eventstore;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.event.CommandListener;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -15,13 +18,23 @@ final class EmbeddedMongo implements AutoCloseable {
     private final MongoServer server;
     private final MongoClient client;
 
-    private EmbeddedMongo(MongoBackend backend) {
+    private EmbeddedMongo(MongoBackend backend, CommandListener... listeners) {
         this.server = new MongoServer(backend);
-        this.client = MongoClients.create(server.bindAndGetConnectionString());
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(server.bindAndGetConnectionString()));
+        for (CommandListener listener : listeners) {
+            settings.addCommandListener(listener);
+        }
+        this.client = MongoClients.create(settings.build());
     }
 
     static EmbeddedMongo memory() {
         return new EmbeddedMongo(new MemoryBackend());
+    }
+
+    /** A memory store whose client reports every command it sends to {@code listener}. */
+    static EmbeddedMongo memory(CommandListener listener) {
+        return new EmbeddedMongo(new MemoryBackend(), listener);
     }
 
     static EmbeddedMongo h2() {
