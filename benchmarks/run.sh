@@ -5,5 +5,5 @@ set -e
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -Pbench -pl benchmarks -am install -DskipTests
 ./mvnw -q -B -Pbench -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec java -Xmx6g -XX:+UseParallelGC -Daxoniq.update-checker.disabled=true \
+exec java -Xmx8g -XX:+UseParallelGC -Daxoniq.update-checker.disabled=true \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" io.opsplane.benchmarks.EventStoreBenchmark "$@"
