@@ -188,7 +188,6 @@ public final class EventStoreBenchmark {
         }
         ExecutorService senders = Executors.newFixedThreadPool(LAG_SENDERS);
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) * LAG_SENDERS / LAG_RATE_PER_SECOND;
-        AtomicLong ids = new AtomicLong();
         for (int sender = 0; sender < LAG_SENDERS; sender++) {
             senders.submit(() -> {
                 long next = System.nanoTime();

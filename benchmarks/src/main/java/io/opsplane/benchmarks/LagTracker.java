@@ -23,13 +23,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The second process of the lag measurement: a projection as the query side runs one — a single-threaded
- * {@link TrackingEventProcessor} over an {@link EmbeddedEventStore} (fetch delay 10 ms), its token kept in the
- * Mongo token store, batches of 50 — started at the head of the store. Prints how long each event took from its
- * timestamp to reaching the handler. Arguments: connection string, engine kind, events expected, seconds.
+ * {@link TrackingEventProcessor} over an {@link EmbeddedEventStore} (fetch delay 25 ms, as in the applications),
+ * its token kept in the Mongo token store, batches of 50 — started at the head of the store. Prints how long each
+ * event took from its timestamp to reaching the handler. Arguments: connection string, engine kind, events expected,
+ * seconds.
  */
 public final class LagTracker {
 
     private static final int PROJECTION_BATCH_SIZE = 50;
+    /** The applications' default ({@code opsplane.store.fetch-delay}). */
+    private static final long FETCH_DELAY_MILLIS = 25;
 
     private LagTracker() {
     }
@@ -39,7 +42,8 @@ public final class LagTracker {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
         try (MongoClient client = MongoClients.create(args[0])) {
             EventStorageEngine engine = Engines.create(args[1], client);
-            EmbeddedEventStore store = EmbeddedEventStore.builder().storageEngine(engine).fetchDelay(10).build();
+            EmbeddedEventStore store = EmbeddedEventStore.builder().storageEngine(engine)
+                                                         .fetchDelay(FETCH_DELAY_MILLIS).build();
             MongoTokenStore tokens = MongoTokenStore.builder()
                     .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(client, Engines.DATABASE).build())
                     .serializer(JacksonSerializer.defaultSerializer())

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,10 +84,10 @@ public final class SystemLagBenchmark {
         System.out.printf("offered %d commands/s from %d clients for %d s: %d answered 200 in %.1f s (%.0f/s), "
                                   + "%d other answers%n", rate, clients, seconds, sentPositions.size(), elapsed,
                           sentPositions.size() / elapsed, failures.get());
-        System.out.printf("command latency p50 %d ms, p99 %d ms%n", percentile(latencies, 50) / 1_000_000,
-                          percentile(latencies, 99) / 1_000_000);
+        System.out.printf("command latency p50 %d ms, p99 %d ms%n", LagTracker.percentile(latencies, 50) / 1_000_000,
+                          LagTracker.percentile(latencies, 99) / 1_000_000);
         System.out.printf("projection lag (event timestamp -> event stream) p50 %d ms, p99 %d ms, max %d ms; "
-                                  + "%d of %d events arrived%n", percentile(lags, 50), percentile(lags, 99),
+                                  + "%d of %d events arrived%n", LagTracker.percentile(lags, 50), LagTracker.percentile(lags, 99),
                           lags.isEmpty() ? -1 : lags.get(lags.size() - 1), lags.size(), sentPositions.size());
         System.exit(0);
     }
@@ -194,12 +193,5 @@ public final class SystemLagBenchmark {
         }
         senders.shutdown();
         senders.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
-    }
-
-    private static long percentile(List<Long> sorted, int percent) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
     }
 }
