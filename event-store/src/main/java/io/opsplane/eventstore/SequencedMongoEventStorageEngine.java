@@ -99,6 +99,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
 
     private static final int PROBES_PER_ROUND = 64;
     private static final int CHAIN_HEADS_CACHED = 10_000;
+    private static final int FIRST_AGGREGATE_WINDOW = 16;
 
     private final MongoCollection<Document> events;
     private final MongoCollection<Document> snapshots;
@@ -443,16 +444,34 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         return snapshot == null ? Stream.empty() : Stream.of(toDomainEntry(snapshot));
     }
 
+    /**
+     * Reads up to {@code batchSize} events of the aggregate from {@code firstSequenceNumber} on, by {@code $in} over
+     * their unique keys in windows of {@value #FIRST_AGGREGATE_WINDOW} keys, doubling while windows come back full.
+     * Most aggregates have a handful of events, so a load asks the index for a few keys instead of a whole batch (on
+     * the embedded H2 store every key asked for is a B-tree search, found or not). Fewer than {@code batchSize}
+     * events returned means the aggregate ends there, as Axon expects.
+     */
     @Override
     protected List<? extends DomainEventData<?>> fetchDomainEvents(String aggregateIdentifier,
                                                                    long firstSequenceNumber,
                                                                    int batchSize) {
-        Map<Long, Document> bySequence = readSequences(aggregateIdentifier, firstSequenceNumber, batchSize);
-        List<DomainEventData<?>> found = new ArrayList<>(bySequence.size());
-        for (long sequence = firstSequenceNumber; bySequence.containsKey(sequence); sequence++) {
-            Document document = bySequence.get(sequence);
-            found.add(toDomainEntry(document));
-            rememberChainHead(document);
+        List<DomainEventData<?>> found = new ArrayList<>();
+        long next = firstSequenceNumber;
+        int window = Math.min(FIRST_AGGREGATE_WINDOW, batchSize);
+        while (found.size() < batchSize) {
+            int count = Math.min(window, batchSize - found.size());
+            Map<Long, Document> bySequence = readSequences(aggregateIdentifier, next, count);
+            long sequence = next;
+            for (; bySequence.containsKey(sequence); sequence++) {
+                Document document = bySequence.get(sequence);
+                found.add(toDomainEntry(document));
+                rememberChainHead(document);
+            }
+            if (sequence - next < count) {
+                break;
+            }
+            next = sequence;
+            window *= 2;
         }
         return found;
     }

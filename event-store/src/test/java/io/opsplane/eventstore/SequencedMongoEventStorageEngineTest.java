@@ -68,6 +68,44 @@ class SequencedMongoEventStorageEngineTest {
     }
 
     @Test
+    void loadsAggregatesOfEveryLengthAroundItsReadWindowsAndAsksForFewKeysWhenShort() {
+        List<Integer> keysAsked = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                org.bson.BsonDocument filter = event.getCommand().getDocument("filter", null);
+                if ("find".equals(event.getCommandName()) && filter != null
+                        && filter.containsKey("aggregateSequenceKey")
+                        && filter.get("aggregateSequenceKey").isDocument()) {
+                    keysAsked.add(filter.getDocument("aggregateSequenceKey").getArray("$in").size());
+                }
+            }
+        };
+        try (EmbeddedMongo counted = EmbeddedMongo.memory(listener)) {
+            SequencedMongoEventStorageEngine defaults = counted.engine().build();
+            List<Integer> lengths = List.of(1, 15, 16, 17, 47, 48, 49, 99, 100, 101, 250);
+            for (int length : lengths) {
+                List<DomainEventMessage<?>> events = new ArrayList<>();
+                for (int sequence = 0; sequence < length; sequence++) {
+                    events.add(noted("len-" + length, sequence));
+                }
+                defaults.appendEvents(events);
+            }
+
+            for (int length : lengths) {
+                assertThat(defaults.readEvents("len-" + length).asStream().map(DomainEventMessage::getSequenceNumber))
+                        .as("aggregate of %d events", length)
+                        .containsExactlyElementsOf(java.util.stream.LongStream.range(0, length).boxed().toList());
+            }
+            keysAsked.clear();
+            assertThat(defaults.readEvents("len-1").asStream().count()).isEqualTo(1);
+            assertThat(defaults.readEvents("nobody").hasNext()).isFalse();
+
+            assertThat(keysAsked).containsExactly(16, 16);
+        }
+    }
+
+    @Test
     void givesEveryEventTheNextGlobalPosition() {
         assertThat(engine.headPosition()).isEqualTo(-1);
         engine.appendEvents(noted("a", 0), noted("a", 1));
