@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * timestamp (stamped by the command side) to its arrival on the stream, which the query side serves from its event
  * log projection. Everything runs on one machine, so one clock. Prints figures; asserts nothing.
  * <p>
- * Arguments: base URL, admin key, then optionally commands/s (200), clients (8), seconds (10).
+ * Arguments: base URL, admin key, then optionally commands/s (200), clients (8), seconds (10). The clients are
+ * closed-loop (each waits for its answer), so they cannot offer more than {@code clients / latency}.
  */
 public final class SystemLagBenchmark {
 
@@ -37,6 +38,8 @@ public final class SystemLagBenchmark {
     private static final String PLAN = """
             {"tool":"tenant.onboard","mode":"plan","reason":"lag benchmark","input":{"tenantId":"bench-%d",\
             "companyName":"Bench %d","adminEmail":"ops+%d@example.com","priceId":"price_bench"}}""";
+
+    private static final int WARM_UP_SECONDS = 15;
 
     private SystemLagBenchmark() {
     }
@@ -57,8 +60,9 @@ public final class SystemLagBenchmark {
         Map<Long, Long> lagByPosition = new ConcurrentHashMap<>();
         Thread subscriber = subscribe(http, base, keys.get(0), arrivals, lagByPosition);
 
-        // Warm up both sides (JIT, connection pools) before measuring; these plans are not counted.
-        send(http, base, keys, Math.max(1, rate / 4), clients, 3, new ConcurrentHashMap<>(), new AtomicLong(),
+        // Warm up at the offered rate before measuring, uncounted: on two cores, the first seconds of four freshly
+        // started JVMs go to compiling (the C2 compiler alone took ~15 s of CPU), not to serving.
+        send(http, base, keys, rate, clients, WARM_UP_SECONDS, new ConcurrentHashMap<>(), new AtomicLong(),
              new ArrayList<>());
         Map<Long, Long> sentPositions = new ConcurrentHashMap<>();
         AtomicLong failures = new AtomicLong();

@@ -14,9 +14,12 @@ import java.util.List;
 @Component
 public class EventLogFeed {
 
+    static final long HEAD_REUSE_MILLIS = 10;
+
     private final EventLogStore store;
     private final ProjectionProgress progress;
     private final JsonMapper json;
+    private volatile Head head;
 
     EventLogFeed(EventLogStore store, ProjectionProgress progress, JsonMapper json) {
         this.store = store;
@@ -28,9 +31,23 @@ public class EventLogFeed {
     public record Batch(List<EventLogItem> items, long reached) {
     }
 
-    /** The last position the log has handled; -1 before any. */
+    /**
+     * The last position the log has handled; -1 before any. Read from the token store at most every
+     * {@value #HEAD_REUSE_MILLIS} ms and shared, so that many subscribers polling often cost one read: a head that
+     * old is only lower than the true one, which delays an entry by that much and never skips one.
+     */
     public long head() {
-        return progress.processedPosition(EventLogProjection.PROCESSING_GROUP);
+        Head known = head;
+        long now = System.nanoTime();
+        if (known != null && now - known.readAtNanos() < HEAD_REUSE_MILLIS * 1_000_000L) {
+            return known.position();
+        }
+        long position = progress.processedPosition(EventLogProjection.PROCESSING_GROUP);
+        head = new Head(position, now);
+        return position;
+    }
+
+    private record Head(long position, long readAtNanos) {
     }
 
     /** The entries at positions after {@code after}, covering at most {@code maxPositions} positions. */

@@ -16,7 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /** {@code GET /v1/events/stream}: new audit log entries as server-sent events, resumable by position. */
@@ -26,12 +25,13 @@ class EventStreamController {
     private final EventLogFeed feed;
     private final JsonMapper json;
     private final StreamProperties properties;
-    private final AtomicInteger open = new AtomicInteger();
+    private final OpenStreams streams;
 
-    EventStreamController(EventLogFeed feed, JsonMapper json, StreamProperties properties) {
+    EventStreamController(EventLogFeed feed, JsonMapper json, StreamProperties properties, OpenStreams streams) {
         this.feed = feed;
         this.json = json;
         this.properties = properties;
+        this.streams = streams;
     }
 
     @GetMapping(path = "/v1/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -43,20 +43,19 @@ class EventStreamController {
                         .collect(Collectors.toUnmodifiableSet()))
                 .orElse(Set.of());
         long after = QueryParameters.position("Last-Event-ID", lastEventId).orElseGet(feed::head);
-        if (open.incrementAndGet() > properties.maxSubscribers()) {
-            open.decrementAndGet();
+        // Never timed out by the container: the subscriber's heartbeats find out when the client has gone.
+        SseEmitter emitter = new SseEmitter(0L);
+        Subscriber subscriber = new Subscriber(emitter, feed, json, properties, types, after);
+        if (!streams.tryOpen(subscriber, properties.maxSubscribers())) {
             throw new ApiException(503, "too_many_subscribers", "Too many subscribers",
                     "this instance serves " + properties.maxSubscribers() + " event streams at most; retry later",
                     Map.of(), Map.of("Retry-After", "5"));
         }
-        // Never timed out by the container: the subscriber's heartbeats find out when the client has gone.
-        SseEmitter emitter = new SseEmitter(0L);
-        Subscriber subscriber = new Subscriber(emitter, feed, json, properties, types, after);
         Thread thread = new Thread(() -> {
             try {
                 subscriber.run();
             } finally {
-                open.decrementAndGet();
+                streams.closed(subscriber);
             }
         }, "event-stream-" + after);
         thread.setDaemon(true);

@@ -79,6 +79,31 @@ class EventStreamEndpointsTest {
     }
 
     @Test
+    void endsOpenStreamsWhenTheApplicationStopsInsteadOfHoldingUpItsShutdown() throws Exception {
+        // Heartbeats a minute apart: nothing but the stop can end this stream within the test's patience.
+        try (QuerySideUnderTest stopping = QuerySideUnderTest.start("opsplane.stream.poll-interval=20ms",
+                "opsplane.stream.heartbeat-interval=60s")) {
+            String key = stopping.issueKey("watcher@example.com", "logs:read");
+            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(
+                            URI.create(stopping.baseUrl() + "/v1/events/stream"))
+                    .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertThat(response.statusCode()).isEqualTo(200);
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> response.body().forEach(received::add));
+            assertThat(received.poll(10, TimeUnit.SECONDS)).as("the stream's opening comment").startsWith(":");
+            OpenStreams streams = stopping.bean(OpenStreams.class);
+            assertThat(streams.count()).isEqualTo(1);
+
+            streams.stop();
+
+            ended.get(10, TimeUnit.SECONDS);
+            assertThat(ended).isCompleted().isNotCompletedExceptionally();
+            assertThat(stopping.get("/v1/events/stream", key).status()).isEqualTo(503);
+        }
+    }
+
+    @Test
     void refusesBadPositionsAndKeysWithoutLogsRead() {
         assertThat(app.get("/v1/events/stream", null).status()).isEqualTo(401);
         assertThat(app.get("/v1/events/stream", app.issueKey("m@example.com", "metrics:read")).status()).isEqualTo(403);
