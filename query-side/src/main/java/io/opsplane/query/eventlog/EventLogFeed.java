@@ -31,20 +31,25 @@ public class EventLogFeed {
     public record Batch(List<EventLogItem> items, long reached) {
     }
 
-    /**
-     * The last position the log has handled; -1 before any. Read from the token store at most every
-     * {@value #HEAD_REUSE_MILLIS} ms and shared, so that many subscribers polling often cost one read: a head that
-     * old is only lower than the true one, which delays an entry by that much and never skips one.
-     */
+    /** The last position the log has handled; -1 before any. */
     public long head() {
+        long position = progress.processedPosition(EventLogProjection.PROCESSING_GROUP);
+        head = new Head(position, System.nanoTime());
+        return position;
+    }
+
+    /**
+     * {@link #head()}, read from the token store at most every {@value #HEAD_REUSE_MILLIS} ms and shared, so that many
+     * subscribers polling often cost one read: a head that old is only lower than the true one, which delays an
+     * entry by that much and never skips one.
+     */
+    private long recentHead() {
         Head known = head;
         long now = System.nanoTime();
         if (known != null && now - known.readAtNanos() < HEAD_REUSE_MILLIS * 1_000_000L) {
             return known.position();
         }
-        long position = progress.processedPosition(EventLogProjection.PROCESSING_GROUP);
-        head = new Head(position, now);
-        return position;
+        return head();
     }
 
     private record Head(long position, long readAtNanos) {
@@ -52,7 +57,7 @@ public class EventLogFeed {
 
     /** The entries at positions after {@code after}, covering at most {@code maxPositions} positions. */
     public Batch after(long after, int maxPositions) {
-        long reached = Math.min(head(), after + maxPositions);
+        long reached = Math.min(recentHead(), after + maxPositions);
         if (reached <= after) {
             return new Batch(List.of(), after);
         }
