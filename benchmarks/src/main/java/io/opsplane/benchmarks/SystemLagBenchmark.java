@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +40,8 @@ public final class SystemLagBenchmark {
             {"tool":"tenant.onboard","mode":"plan","reason":"lag benchmark","input":{"tenantId":"bench-%d",\
             "companyName":"Bench %d","adminEmail":"ops+%d@example.com","priceId":"price_bench"}}""";
 
-    private static final int WARM_UP_SECONDS = 15;
+    private static final int WARM_UP_SECONDS = 30;
+    private static final long STALL_MILLIS = 500;
 
     private SystemLagBenchmark() {
     }
@@ -60,8 +62,9 @@ public final class SystemLagBenchmark {
         Map<Long, Long> lagByPosition = new ConcurrentHashMap<>();
         Thread subscriber = subscribe(http, base, keys.get(0), arrivals, lagByPosition);
 
-        // Warm up at the offered rate before measuring, uncounted: on two cores, the first seconds of four freshly
-        // started JVMs go to compiling (the C2 compiler alone took ~15 s of CPU), not to serving.
+        // Warm up at the offered rate before measuring, uncounted: on two cores, four freshly started JVMs spend their
+        // first half minute compiling (the C2 compiler alone took ~15 s of CPU per side); with a 15 s warm-up, runs
+        // at 100/s still showed stalls of 1-2 s, with 30 s none.
         send(http, base, keys, rate, clients, WARM_UP_SECONDS, new ConcurrentHashMap<>(), new AtomicLong(),
              new ArrayList<>());
         Map<Long, Long> sentPositions = new ConcurrentHashMap<>();
@@ -93,7 +96,22 @@ public final class SystemLagBenchmark {
         System.out.printf("projection lag (event timestamp -> event stream) p50 %d ms, p99 %d ms, max %d ms; "
                                   + "%d of %d events arrived%n", LagTracker.percentile(lags, 50), LagTracker.percentile(lags, 99),
                           lags.isEmpty() ? -1 : lags.get(lags.size() - 1), lags.size(), sentPositions.size());
+        printStalls(sentPositions.keySet(), arrivals, lagByPosition);
         System.exit(0);
+    }
+
+    /** Events that took over {@value #STALL_MILLIS} ms, grouped by second of their timestamp: when things stood. */
+    private static void printStalls(Set<Long> positions, Map<Long, Long> arrivals, Map<Long, Long> lagByPosition) {
+        java.util.TreeMap<Long, Long> worstBySecond = new java.util.TreeMap<>();
+        for (Long position : positions) {
+            Long lag = lagByPosition.get(position);
+            if (lag != null && lag > STALL_MILLIS) {
+                long stampedSecond = (arrivals.get(position) - lag) / 1000;
+                worstBySecond.merge(stampedSecond, lag, Math::max);
+            }
+        }
+        worstBySecond.forEach((second, lag) -> System.out.printf("stall: events stamped at %s waited up to %d ms%n",
+                                                                 Instant.ofEpochSecond(second), lag));
     }
 
     private static String issueKey(HttpClient http, String base, String adminKey, String name) throws Exception {
