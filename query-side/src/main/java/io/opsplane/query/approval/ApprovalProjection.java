@@ -2,8 +2,8 @@ package io.opsplane.query.approval;
 
 import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.approval.ApprovalRequestViewReducer;
-import io.opsplane.api.audit.EventNames;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.history.History;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -11,11 +11,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,24 +63,11 @@ public class ApprovalProjection {
         if (after == null) {
             return;
         }
-        ArrayNode history = existing.map(d -> (ArrayNode) json.readTree(d.history())).orElseGet(json::createArrayNode);
-        history.add(historyEntry(event, timestamp, sequence, position));
+        String history = History.append(json, existing.map(ApprovalDocument::history).orElse(null), event, timestamp,
+                sequence, position, FIELDS_IN_VIEW);
         store.save(new ApprovalDocument(requestId, after.tool(), after.status().wireName(),
                 after.requestedBy() == null ? null : after.requestedBy().name(), after.createdAt(),
                 existing.map(ApprovalDocument::createdPosition).orElse(position),
-                after.expiresAt().toEpochMilli(), sequence, json.writeValueAsString(after),
-                json.writeValueAsString(history)));
-    }
-
-    private ObjectNode historyEntry(Object event, Instant timestamp, long sequence, long position) {
-        ObjectNode payload = json.valueToTree(event);
-        payload.remove(FIELDS_IN_VIEW);
-        ObjectNode entry = json.createObjectNode();
-        entry.put("position", position);
-        entry.put("type", EventNames.of(event.getClass()).orElse(event.getClass().getSimpleName()));
-        entry.put("sequence", sequence);
-        entry.put("timestamp", timestamp.truncatedTo(ChronoUnit.MILLIS).toString());
-        entry.set("payload", payload);
-        return entry;
+                after.expiresAt().toEpochMilli(), sequence, json.writeValueAsString(after), history));
     }
 }

@@ -1,9 +1,9 @@
 package io.opsplane.query.execution;
 
-import io.opsplane.api.audit.EventNames;
 import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.api.execution.ExecutionViewReducer;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.history.History;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -11,11 +11,8 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,8 +64,8 @@ public class ExecutionProjection {
         long position = EventPositions.of(token);
         ExecutionView before = existing.map(d -> json.readValue(d.view(), ExecutionView.class)).orElse(null);
         ExecutionView after = ExecutionViewReducer.apply(before, event, timestamp, position);
-        ArrayNode timeline = existing.map(d -> (ArrayNode) json.readTree(d.timeline())).orElseGet(json::createArrayNode);
-        timeline.add(timelineEntry(event, timestamp, sequence, position));
+        String timeline = History.append(json, existing.map(ExecutionDocument::timeline).orElse(null), event,
+                timestamp, sequence, position, FIELDS_IN_VIEW);
         store.save(new ExecutionDocument(
                 executionId,
                 after.tool(),
@@ -79,18 +76,6 @@ public class ExecutionProjection {
                 existing.map(ExecutionDocument::createdPosition).orElse(position),
                 sequence,
                 json.writeValueAsString(after),
-                json.writeValueAsString(timeline)));
-    }
-
-    private ObjectNode timelineEntry(Object event, Instant timestamp, long sequence, long position) {
-        ObjectNode payload = json.valueToTree(event);
-        payload.remove(FIELDS_IN_VIEW);
-        ObjectNode entry = json.createObjectNode();
-        entry.put("position", position);
-        entry.put("type", EventNames.of(event.getClass()).orElse(event.getClass().getSimpleName()));
-        entry.put("sequence", sequence);
-        entry.put("timestamp", timestamp.truncatedTo(ChronoUnit.MILLIS).toString());
-        entry.set("payload", payload);
-        return entry;
+                timeline));
     }
 }
