@@ -280,6 +280,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
             }
             throw translate(failure, messages);
         }
+        // Each aggregate's last event in the commit wins: documents are in sequence order per aggregate.
         for (Document document : documents) {
             rememberChainHead(document);
         }
@@ -456,6 +457,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
                                                                    long firstSequenceNumber,
                                                                    int batchSize) {
         List<DomainEventData<?>> found = new ArrayList<>();
+        Document last = null;
         long next = firstSequenceNumber;
         int window = Math.min(FIRST_AGGREGATE_WINDOW, batchSize);
         while (found.size() < batchSize) {
@@ -463,15 +465,17 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
             Map<Long, Document> bySequence = readSequences(aggregateIdentifier, next, count);
             long sequence = next;
             for (; bySequence.containsKey(sequence); sequence++) {
-                Document document = bySequence.get(sequence);
-                found.add(toDomainEntry(document));
-                rememberChainHead(document);
+                last = bySequence.get(sequence);
+                found.add(toDomainEntry(last));
             }
             if (sequence - next < count) {
                 break;
             }
             next = sequence;
             window *= 2;
+        }
+        if (last != null) {
+            rememberChainHead(last);
         }
         return found;
     }
