@@ -1,5 +1,6 @@
 package io.opsplane.command.approval;
 
+import io.opsplane.command.support.Credentials;
 import io.opsplane.command.support.JsonPost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,6 @@ import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
 import io.opsplane.command.tool.ToolDescriptor;
-import io.opsplane.platform.auth.ApiKeySecrets;
-import io.opsplane.platform.auth.CredentialStore;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +91,7 @@ class ApprovalHttpTest {
                         "--opsplane.approvals.expiry.expiry-sweep-interval=200ms");
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        awaitCredential(adminKey);
+        Credentials.awaitProjected(app, adminKey);
         agent = issueKey("agent:bot", "agent", "alice@example.com", "tools:execute\", \"approvals:request");
         otherAgent = issueKey("agent:other", "agent", "carol@example.com", "approvals:approve");
         alice = issueKey("alice@example.com", "human", null, "approvals:approve");
@@ -352,17 +351,8 @@ class ApprovalHttpTest {
         HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         String key = JSON.readTree(response.body()).path("key").asText();
-        awaitCredential(key);
+        Credentials.awaitProjected(app, key);
         return key;
-    }
-
-    private static void awaitCredential(String key) throws InterruptedException {
-        CredentialStore credentials = app.getBean(CredentialStore.class);
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (credentials.findByKeyHash(ApiKeySecrets.hash(key)).isEmpty()) {
-            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static HttpResponse<String> call(String path, String key, String body, String... headers) throws Exception {

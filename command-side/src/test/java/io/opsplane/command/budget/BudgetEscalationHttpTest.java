@@ -1,5 +1,6 @@
 package io.opsplane.command.budget;
 
+import io.opsplane.command.support.Credentials;
 import io.opsplane.command.support.JsonPost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +15,6 @@ import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
 import io.opsplane.command.tool.ToolDescriptor;
-import io.opsplane.platform.auth.ApiKeySecrets;
-import io.opsplane.platform.auth.CredentialStore;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,7 +68,7 @@ class BudgetEscalationHttpTest {
                         "--opsplane.budgets[0].action=escalate");
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        awaitCredential(adminKey);
+        Credentials.awaitProjected(app, adminKey);
         requester = issueKey("dave@example.com", "tools:execute\", \"approvals:request");
         approver = issueKey("bob@example.com", "approvals:approve");
     }
@@ -141,17 +139,8 @@ class BudgetEscalationHttpTest {
         HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         String key = JSON.readTree(response.body()).path("key").asText();
-        awaitCredential(key);
+        Credentials.awaitProjected(app, key);
         return key;
-    }
-
-    private static void awaitCredential(String key) throws InterruptedException {
-        CredentialStore credentials = app.getBean(CredentialStore.class);
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (credentials.findByKeyHash(ApiKeySecrets.hash(key)).isEmpty()) {
-            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static HttpResponse<String> call(String path, String key, String body, String... headers) throws Exception {

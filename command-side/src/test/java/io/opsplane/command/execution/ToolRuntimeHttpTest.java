@@ -1,5 +1,6 @@
 package io.opsplane.command.execution;
 
+import io.opsplane.command.support.Credentials;
 import io.opsplane.command.support.JsonPost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,6 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.command.connector.calendar.ServiceAccountKeys;
 import io.opsplane.command.connector.http.ToolsFileException;
-import io.opsplane.platform.auth.ApiKeySecrets;
-import io.opsplane.platform.auth.CredentialStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +99,7 @@ class ToolRuntimeHttpTest {
                 "--opsplane.tools.file=" + tools);
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        awaitCredential(ApiKeySecrets.hash(adminKey));
+        Credentials.awaitProjected(app, adminKey);
         providers.stubFor(post(urlPathEqualTo("/token")).willReturn(okJson(
                 "{\"access_token\": \"ya29.runtime\", \"expires_in\": 3599, \"token_type\": \"Bearer\"}")));
     }
@@ -317,17 +316,8 @@ class ToolRuntimeHttpTest {
         HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
         assertThat(response.statusCode()).isEqualTo(201);
         String key = JSON.readTree(response.body()).path("key").asText();
-        awaitCredential(ApiKeySecrets.hash(key));
+        Credentials.awaitProjected(app, key);
         return key;
-    }
-
-    private static void awaitCredential(String hash) throws InterruptedException {
-        CredentialStore credentials = app.getBean(CredentialStore.class);
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (credentials.findByKeyHash(hash).isEmpty()) {
-            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static HttpResponse<String> call(String path, String key, String body, String... headers) throws Exception {

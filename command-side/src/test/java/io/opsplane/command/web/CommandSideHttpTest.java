@@ -1,5 +1,6 @@
 package io.opsplane.command.web;
 
+import io.opsplane.command.support.Credentials;
 import io.opsplane.command.support.JsonPost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,8 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.command.CommandSideApplication;
-import io.opsplane.platform.auth.ApiKeySecrets;
-import io.opsplane.platform.auth.CredentialStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +88,7 @@ class CommandSideHttpTest {
                 "--opsplane.data-dir=" + dataDir);
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        awaitCredential(ApiKeySecrets.hash(adminKey));
+        Credentials.awaitProjected(app, adminKey);
     }
 
     @AfterAll
@@ -313,17 +312,8 @@ class CommandSideHttpTest {
         JsonNode issued = JSON.readTree(response.body());
         assertThat(response.headers().firstValue("Location")).hasValue("/v1/api-keys/" + issued.path("id").asText());
         String key = issued.path("key").asText();
-        awaitCredential(ApiKeySecrets.hash(key));
+        Credentials.awaitProjected(app, key);
         return key;
-    }
-
-    private static void awaitCredential(String hash) throws InterruptedException {
-        CredentialStore credentials = app.getBean(CredentialStore.class);
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (credentials.findByKeyHash(hash).isEmpty()) {
-            assertThat(Instant.now()).as("credential projected in time").isBefore(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static void awaitStatus(Callable<Integer> status, int expected) throws Exception {
