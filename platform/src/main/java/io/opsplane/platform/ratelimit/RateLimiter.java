@@ -51,7 +51,7 @@ public class RateLimiter {
     public RateLimitDecision tryTake(String bucketId, BucketLimit limit) {
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
             long now = clock.millis();
-            Document stored = buckets.find(Filters.eq("_id", bucketId)).first();
+            Document stored = read(bucketId);
             if (stored == null) {
                 TokenBucket taken = TokenBucket.full(limit, now).take();
                 if (insert(bucketId, taken)) {
@@ -85,7 +85,7 @@ public class RateLimiter {
     /** What the bucket holds now, without taking anything (for reporting). */
     public RateLimitDecision peek(String bucketId, BucketLimit limit) {
         long now = clock.millis();
-        Document stored = buckets.find(Filters.eq("_id", bucketId)).first();
+        Document stored = read(bucketId);
         TokenBucket current = stored == null ? TokenBucket.full(limit, now)
                 : new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
                 stored.get("updatedAt", Number.class).longValue()).refilled(limit, now);
@@ -110,6 +110,18 @@ public class RateLimiter {
             total += minute.get("count", Number.class).longValue();
         }
         return total;
+    }
+
+    /**
+     * The bucket as one consistent snapshot, or {@code null}. The embedded store answers a {@code find} from its live
+     * document, which a concurrent update rewrites field by field, so a find could return the tokens of one version
+     * with the version number of the next, and the compare-and-swap would then succeed on a stale token count (seen:
+     * up to 54 of 50 admitted, a few times in 300 runs). {@code findAndModify} copies the document inside the
+     * collection's lock; adding 0 to the version changes nothing, on either store.
+     */
+    private Document read(String bucketId) {
+        return buckets.findOneAndUpdate(Filters.eq("_id", bucketId), Updates.inc("version", 0L),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE));
     }
 
     private boolean insert(String bucketId, TokenBucket bucket) {
