@@ -4,7 +4,6 @@ import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.ApiKeySecrets;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +35,12 @@ class AdminKeyBootstrap implements ApplicationRunner {
 
     private final BootstrapProperties properties;
     private final EventStore eventStore;
-    private final CommandGateway commands;
+    private final KeyIssuer issuer;
 
-    AdminKeyBootstrap(BootstrapProperties properties, EventStore eventStore, CommandGateway commands) {
+    AdminKeyBootstrap(BootstrapProperties properties, EventStore eventStore, KeyIssuer issuer) {
         this.properties = properties;
         this.eventStore = eventStore;
-        this.commands = commands;
+        this.issuer = issuer;
     }
 
     @Override
@@ -59,9 +58,8 @@ class AdminKeyBootstrap implements ApplicationRunner {
             key = generatedKey();
             log.info("Bootstrap admin key written to {}", keyFile());
         }
-        commands.sendAndWait(new IssueApiKeyCommand(BOOTSTRAP_KEY_ID, "bootstrap admin", "admin", ActorKind.HUMAN,
-                null, Set.of(Scope.ADMIN), List.of(), null, null, ApiKeySecrets.hash(key),
-                ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), null));
+        issuer.issue(BOOTSTRAP_KEY_ID, key, new IssueApiKeyCommand(BOOTSTRAP_KEY_ID, "bootstrap admin", "admin",
+                ActorKind.HUMAN, null, Set.of(Scope.ADMIN), List.of(), null, null, null, null, null, null), null);
     }
 
     /** Reuses a key file left by an earlier start that stopped before recording the key. */

@@ -113,7 +113,7 @@ class ReplayEndpointsTest {
             app.append("ApiKey", keyId, now, new ApiKeyIssuedEvent(keyId, "name of " + keyId, "bot@example.com",
                     ActorKind.AGENT, "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null,
                     null, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "ops_AbCdEfGh",
-                    "WxYz", ALICE));
+                    "WxYz", ALICE, null));
         }
         app.append("ApiKey", "key_replayed_revoked", now, new ApiKeyRevokedEvent("key_replayed_revoked", ALICE));
         app.append("Catalog", "catalog", now, new CatalogPublishedEvent("catalog", "sha256:c", List.of(new ToolSpec(

@@ -4,6 +4,11 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.platform.auth.ApiKeyCredential;
 import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.auth.CredentialStore;
+import io.opsplane.platform.auth.KeyPepper;
+import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.apikey.ApiKeyIssuedEvent;
+import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.QuerySideApplication;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -15,6 +20,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The query side started for real on a random port against an in-memory MongoDB-compatible
@@ -44,14 +53,20 @@ public final class QuerySideUnderTest implements AutoCloseable {
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<String, Long> nextSequence = new HashMap<>();
     private final String baseUrl;
+    private final Path dataDir;
 
     private QuerySideUnderTest(String... properties) {
         mongoServer = new MongoServer(new MemoryBackend());
         InetSocketAddress address = mongoServer.bind();
         // As arguments, because default properties rank below query-side.yml.
+        try {
+            dataDir = Files.createTempDirectory("opsplane-query-side-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> arguments = new ArrayList<>(List.of(
                 "--spring.mongodb.uri=mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test",
-                "--server.port=0"));
+                "--server.port=0", "--opsplane.data-dir=" + dataDir));
         Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
         context = QuerySideApplication.builder().run(arguments.toArray(String[]::new));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -62,13 +77,19 @@ public final class QuerySideUnderTest implements AutoCloseable {
         return new QuerySideUnderTest(properties);
     }
 
-    /** Stores a key the platform filter will accept, as the command side would project it. */
+    /**
+     * Issues a key the platform filter will accept, as the command side does: its {@code apikey.issued}
+     * event and its credential row.
+     */
     public String issueKey(String principal, String... scopes) {
         String key = ApiKeySecrets.generate();
         String keyId = "key-" + principal.replaceAll("[^a-z0-9]", "-") + "-" + System.nanoTime();
-        context.getBean(MongoTemplate.class).save(new ApiKeyCredential(keyId, ApiKeySecrets.hash(key), principal,
-                principal, "human", null, Set.of(scopes), List.of(), null, null, null,
-                ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), Instant.now(), null));
+        String keyMac = context.getBean(KeyPepper.class).keyMac(ApiKeySecrets.hash(key));
+        ApiKeyIssuedEvent issued = new ApiKeyIssuedEvent(keyId, principal, principal, ActorKind.HUMAN, null,
+                Arrays.stream(scopes).map(s -> Scope.fromWireName(s).orElseThrow()).collect(Collectors.toSet()),
+                List.of(), null, null, null, ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), null, keyMac);
+        context.getBean(CredentialStore.class).save(ApiKeyCredential.issued(issued, keyMac, Instant.now()));
+        append("ApiKey", keyId, Instant.now(), issued);
         return key;
     }
 
