@@ -225,13 +225,15 @@ class ExecutionEndpointsTest {
     }
 
     @Test
-    void servesHealthAndTheOpenApiDocumentWithoutAKey() {
+    void servesHealthAndTheOpenApiDocumentWithoutAKeyAndPrometheusOnlyWithOne() {
         Response health = app.get("/actuator/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().path("status").asString()).isEqualTo("UP");
         assertThat(app.get("/actuator/health/readiness", null).status()).isEqualTo(200);
 
-        assertThat(app.get("/actuator/prometheus", null).status()).isEqualTo(200);
+        assertThat(app.get("/actuator/prometheus", null).status()).as("Prometheus needs a key").isEqualTo(401);
+        assertThat(app.get("/actuator/prometheus", app.issueKey("prometheus@example.com", "metrics:read")).status())
+                .isEqualTo(200);
         assertThat(app.get("/swagger-ui.html", null).status()).isIn(200, 302);
         assertThat(app.get("/swagger-ui/index.html", null).status()).isEqualTo(200);
 

@@ -116,7 +116,8 @@ class MetricsEndpointsTest {
     void exposesExecutionCountersAndProjectionLagToPrometheus() throws Exception {
         app.get("/v1/metrics?window=15m&minPosition=" + head, key);
         HttpResponse<String> scrape = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(app.baseUrl() + "/actuator/prometheus")).GET().build(),
+                HttpRequest.newBuilder(URI.create(app.baseUrl() + "/actuator/prometheus"))
+                        .header("Authorization", "Bearer " + key).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(scrape.body())

@@ -54,6 +54,7 @@ public final class QuerySideUnderTest implements AutoCloseable {
     private final Map<String, Long> nextSequence = new HashMap<>();
     private final String baseUrl;
     private final Path dataDir;
+    private int issuedKeys;
 
     private QuerySideUnderTest(String... properties) {
         mongoServer = new MongoServer(new MemoryBackend());
@@ -90,7 +91,13 @@ public final class QuerySideUnderTest implements AutoCloseable {
                 List.of(), null, null, null, ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), null, keyMac);
         context.getBean(CredentialStore.class).save(ApiKeyCredential.issued(issued, keyMac, Instant.now()));
         append("ApiKey", keyId, Instant.now(), issued);
+        issuedKeys++;
         return key;
+    }
+
+    /** How many keys {@link #issueKey} issued: each is an {@code apikey.issued} event in the store. */
+    public int issuedKeys() {
+        return issuedKeys;
     }
 
     /** Appends events to one execution's stream and returns the position of the last. */

@@ -1,22 +1,21 @@
 package io.opsplane.system;
 
-import io.opsplane.platform.web.PlatformWebConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationContext;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoints come from both applications' handler mappings, so a new endpoint is covered without
  * anyone remembering to add it.
  */
-class PathSpellingTest {
+class FrontDoorTest {
 
     @TempDir
     static Path dataDir;
@@ -45,28 +44,21 @@ class PathSpellingTest {
         system.close();
     }
 
-    /** "GET /v1/executions/{id}" for every handler of both sides whose path is not public. */
-    static Set<String> protectedEndpoints(ApplicationContext... contexts) {
-        Set<String> endpoints = new TreeSet<>();
-        for (ApplicationContext context : contexts) {
-            Map<RequestMappingInfo, ?> handlers = context.getBean("requestMappingHandlerMapping",
-                    RequestMappingHandlerMapping.class).getHandlerMethods();
-            handlers.keySet().forEach(info -> {
-                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
-                for (String pattern : info.getPatternValues()) {
-                    boolean isPublic = PlatformWebConfiguration.PUBLIC_PATHS.stream()
-                            .anyMatch(p -> pattern.equals(p) || pattern.startsWith(p + "/"));
-                    if (isPublic || pattern.equals("/error")) {
-                        continue;
-                    }
-                    (methods.isEmpty() ? Set.of(RequestMethod.GET) : methods)
-                            .forEach(method -> endpoints.add(method + " " + pattern));
-                }
-            });
-        }
-        endpoints.add("GET /actuator/prometheus");
-        endpoints.add("GET /actuator/info");
-        return endpoints;
+    private static final Path SECURITY_DOC = Path.of("..", "docs", "security.md");
+    private static final String INVENTORY_START = "<!-- endpoint-inventory:start -->";
+    private static final String INVENTORY_END = "<!-- endpoint-inventory:end -->";
+
+    private static Set<Endpoints.Endpoint> endpoints() {
+        Map<String, ApplicationContext> sides = new LinkedHashMap<>();
+        sides.put("command", system.commandSide());
+        sides.put("query", system.querySide());
+        return Endpoints.of(sides);
+    }
+
+    /** "GET /v1/executions/{id}" for every endpoint of both sides whose path is not public. */
+    private static Set<String> protectedEndpoints() {
+        return endpoints().stream().filter(e -> !e.isPublic()).map(Endpoints.Endpoint::methodAndPath)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Spellings of {@code path} that a naive prefix check or a lenient router might take for it. */
@@ -115,8 +107,8 @@ class PathSpellingTest {
 
     @Test
     void noSpellingOfAProtectedPathIsServedWithoutAKeyAndNoneButTheCanonicalOneWithIt() throws Exception {
-        Set<String> endpoints = protectedEndpoints(system.commandSide(), system.querySide());
-        assertThat(endpoints).as("the handler mappings were read").contains("GET /v1/audit/export",
+        Set<String> endpoints = protectedEndpoints();
+        assertThat(endpoints).as("the handler mappings were read").contains("GET /actuator/prometheus", "GET /v1/audit/export",
                 "POST /v1/admin/replay", "GET /v1/api-keys/{keyId}", "DELETE /v1/api-keys/{id}", "POST /v1/executions");
         List<String> failures = new ArrayList<>();
         int requests = 0;
@@ -160,9 +152,39 @@ class PathSpellingTest {
                 }
             }
         }
-        System.out.printf("PathSpellingTest: %d endpoints, %d requests%n", endpoints.size(), requests);
+        System.out.printf("FrontDoorTest: %d protected endpoints, %d requests%n", endpoints.size(), requests);
         assertThat(requests).isGreaterThan(1000);
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * The inventory in docs/security.md is the one this test renders from the handler mappings; when
+     * an endpoint is added, moved or changes its scope, this fails until the document says so
+     * (run it with {@code -Dopsplane.inventory.update=true} to rewrite the table).
+     */
+    @Test
+    void theSecurityDocumentsEndpointInventoryIsTheRoutedOne() throws IOException {
+        StringBuilder table = new StringBuilder(INVENTORY_START).append('\n')
+                .append("| method | path | side | access |\n| --- | --- | --- | --- |\n");
+        for (Endpoints.Endpoint endpoint : endpoints()) {
+            table.append("| `").append(endpoint.method()).append("` | `").append(endpoint.pattern()).append("` | ")
+                    .append(endpoint.side()).append(" | ").append(endpoint.access()).append(" |\n");
+        }
+        String expected = table.append(INVENTORY_END).toString();
+        String document = Files.readString(SECURITY_DOC);
+        int start = document.indexOf(INVENTORY_START);
+        int end = document.indexOf(INVENTORY_END);
+        assertThat(start).as("docs/security.md has an endpoint inventory block").isNotNegative();
+        String actual = document.substring(start, end + INVENTORY_END.length());
+        if (!actual.equals(expected) && Boolean.getBoolean("opsplane.inventory.update")) {
+            Files.writeString(SECURITY_DOC, document.substring(0, start) + expected
+                    + document.substring(end + INVENTORY_END.length()));
+            return;
+        }
+        assertThat(actual).as("docs/security.md's endpoint inventory (rerun with -Dopsplane.inventory.update=true)")
+                .isEqualTo(expected);
+        assertThat(endpoints()).as("no endpoint is refused for lack of a declared scope")
+                .noneMatch(e -> e.access().startsWith("refused"));
     }
 
     @Test
@@ -203,12 +225,14 @@ class PathSpellingTest {
     }
 
     /**
-     * The application's own answers are problem+json. A 400 may also come from the servlet container,
-     * which refuses some spellings (an encoded slash, invalid UTF-8) before any filter runs: what it
-     * answers is the edge's concern and tested there; here only that nothing is served counts.
+     * The applications' own answers are problem+json. A 400 or 404 may also come from the servlet
+     * container or the local base URL's HTTP server, which refuse some spellings (an encoded slash,
+     * invalid UTF-8, a path no context matches) before any filter runs: the form of those answers is
+     * the edge's concern and tested there; here what counts is that nothing is served.
      */
     private static boolean answeredByTheApi(RawHttp.Response response) {
         String type = response.header("Content-Type");
-        return response.status() == 400 || (type != null && type.startsWith("application/problem+json"));
+        return response.status() == 400 || response.status() == 404
+                || (type != null && type.startsWith("application/problem+json"));
     }
 }
