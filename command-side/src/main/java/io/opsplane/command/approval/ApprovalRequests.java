@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Actor;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.approval.ApprovalRequestedEvent;
 import io.opsplane.api.approval.ApproveRequestCommand;
@@ -160,7 +161,7 @@ public class ApprovalRequests {
     public Claim claim(String requestId, JsonNode input, AuthenticatedKey key) {
         ApprovalRequestView request = get(requestId);
         refuseOutsideToolPatterns(request, key);
-        if (!key.isAdmin() && !key.principal().equals(request.requestedBy().name())) {
+        if (!key.isAdmin() && !Principals.same(key.principal(), request.requestedBy().name())) {
             throw ApprovalRefusal.notRequester("execute");
         }
         Tool tool = registry.find(request.tool()).orElseThrow(ApprovalRefusal::payloadMismatch);

@@ -3,6 +3,7 @@ package io.opsplane.command.execution;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.execution.Effect;
@@ -161,7 +162,7 @@ class ExecutionService {
     }
 
     private static boolean isOriginalActor(RecordedExecution execution, AuthenticatedKey key) {
-        return execution.view().actor() != null && key.principal().equals(execution.view().actor().name());
+        return execution.view().actor() != null && Principals.same(key.principal(), execution.view().actor().name());
     }
 
     private void refuseUnavailable(Tool tool) {

@@ -1,5 +1,7 @@
 package io.opsplane.query.execution;
 
+import io.opsplane.api.apikey.Actor;
+import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.query.support.QuerySideUnderTest;
 import io.opsplane.query.support.QuerySideUnderTest.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -118,6 +120,52 @@ class ExecutionEndpointsTest {
                 .containsExactly(failedId, succeededId);
         assertThat(ids(app.get(query + "&since=" + base.plusSeconds(1) + "&until=" + base.plusSeconds(3), reader)))
                 .containsExactly(planId, failedId);
+    }
+
+    /** A key limited to tool patterns sees only executions of those tools, listed or by id (issue 11). */
+    @Test
+    void aKeyLimitedToToolPatternsSeesOnlyExecutionsOfThoseTools() {
+        String family = "fam" + UUID.randomUUID().toString().substring(0, 8);
+        String visibleId = newId();
+        String exactId = newId();
+        String hiddenId = newId();
+        app.record(visibleId, requested(visibleId, family + ".send", ALICE));
+        app.record(exactId, requested(exactId, family + "x.exact", ALICE));
+        long head = app.record(hiddenId, requested(hiddenId, "other" + family + ".refund", ALICE));
+        String limited = app.issueKeyForTools("lim@example.com", List.of(family + ".*", family + "x.exact"),
+                "logs:read");
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            Response page = app.get("/v1/executions?limit=2&minPosition=" + head
+                    + (cursor == null ? "" : "&cursor=" + cursor), limited);
+            assertThat(page.status()).isEqualTo(200);
+            seen.addAll(ids(page));
+            cursor = page.body().path("nextCursor").isNull() ? null : page.body().path("nextCursor").asString();
+        } while (cursor != null);
+        assertThat(seen).containsExactly(exactId, visibleId);
+        assertThat(app.get("/v1/executions/" + visibleId, limited).status()).isEqualTo(200);
+        Response hidden = app.get("/v1/executions/" + hiddenId, limited);
+        assertThat(hidden.status()).isEqualTo(404);
+        assertThat(hidden.code()).isEqualTo("execution_not_found");
+        assertThat(ids(app.get("/v1/executions?tool=other" + family + ".refund", limited))).isEmpty();
+        assertThat(app.get("/v1/executions/" + hiddenId, reader).status()).isEqualTo(200);
+    }
+
+    /** The actor filter compares principals in normal form, as recorded before keys were normalised too. */
+    @Test
+    void filtersByActorInNormalForm() {
+        String tool = "test.actor." + UUID.randomUUID();
+        String id = newId();
+        Actor shouting = new Actor("key-old", " ALICE@Example.com",
+                ActorKind.HUMAN, null);
+        long head = app.record(id, requested(id, tool, shouting));
+
+        assertThat(ids(app.get("/v1/executions?minPosition=" + head + "&tool=" + tool + "&actor="
+                + encode("alice@example.com"), reader))).containsExactly(id);
+        assertThat(ids(app.get("/v1/executions?tool=" + tool + "&actor=" + encode("Alice@EXAMPLE.com "), reader)))
+                .containsExactly(id);
     }
 
     @Test

@@ -64,10 +64,15 @@ public final class QuerySideUnderTest implements AutoCloseable {
 
     /** Stores a key the platform filter will accept, as the command side would project it. */
     public String issueKey(String principal, String... scopes) {
+        return issueKeyForTools(principal, List.of(), scopes);
+    }
+
+    /** As {@link #issueKey}, for a key limited to the tool patterns {@code tools}. */
+    public String issueKeyForTools(String principal, List<String> tools, String... scopes) {
         String key = ApiKeySecrets.generate();
         String keyId = "key-" + principal.replaceAll("[^a-z0-9]", "-") + "-" + System.nanoTime();
         context.getBean(MongoTemplate.class).save(new ApiKeyCredential(keyId, ApiKeySecrets.hash(key), principal,
-                principal, "human", null, Set.of(scopes), List.of(), null, null, null,
+                principal, "human", null, Set.of(scopes), List.copyOf(tools), null, null, null,
                 ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), Instant.now(), null));
         return key;
     }
