@@ -59,6 +59,14 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
         return new ApiKeyAuthenticator(store, properties.credentialCacheTtl(), clock);
     }
 
+    /** First of all, so that even the refusals of the filters after it are not cacheable. */
+    @Bean
+    FilterRegistrationBean<NoStoreFilter> noStoreFilter() {
+        FilterRegistrationBean<NoStoreFilter> registration = new FilterRegistrationBean<>(new NoStoreFilter());
+        registration.setOrder(5);
+        return registration;
+    }
+
     @Bean
     FilterRegistrationBean<ApiKeyAuthenticationFilter> apiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator,
                                                                                    ProblemWriter problems) {

@@ -1,8 +1,11 @@
 package io.opsplane.query.eventlog;
 
+import io.opsplane.api.webhook.WebhookUrls;
 import io.opsplane.query.consistency.ProjectionProgress;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
@@ -67,6 +70,20 @@ public class EventLogFeed {
 
     EventLogItem item(EventLogDocument d) {
         return new EventLogItem(d.position(), d.type(), d.aggregateId(), d.sequence(), d.timestamp(),
-                d.actor() == null ? null : json.readTree(d.actor()), json.readTree(d.payload()), d.hash());
+                d.actor() == null ? null : json.readTree(d.actor()), shown(d.type(), json.readTree(d.payload())),
+                d.hash());
+    }
+
+    /**
+     * A webhook's URL reduced to scheme, host and port ({@link WebhookUrls}): the log is read by every
+     * {@code logs:read} key, and receiver URLs often carry a secret. The full URL is in {@code GET /v1/webhooks}
+     * (admin); the audit export keeps the stored event, which its hashes cover.
+     */
+    private static JsonNode shown(String type, JsonNode payload) {
+        if (type != null && type.startsWith("webhook.") && payload instanceof ObjectNode object
+                && object.path("url").isString()) {
+            object.put("url", WebhookUrls.reduced(object.path("url").asString()));
+        }
+        return payload;
     }
 }

@@ -1,6 +1,7 @@
 package io.opsplane.query.eventlog;
 
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.api.webhook.WebhookRegisteredEvent;
 import io.opsplane.query.support.QuerySideUnderTest;
 import io.opsplane.query.support.QuerySideUnderTest.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +60,21 @@ class EventLogEndpointsTest {
         assertThat(first.path("hash").asString()).startsWith("sha256:");
         assertThat(response.body().has("nextAfter")).isTrue();
         assertThat(response.body().path("nextAfter").isNull()).isTrue();
+    }
+
+    /** Webhook URLs often carry a secret: a logs:read key sees scheme, host and port only (issue 11). */
+    @Test
+    void showsAWebhooksUrlReducedToSchemeHostAndPort() {
+        String webhookId = "wh_" + UUID.randomUUID();
+        long head = app.append("Webhook", webhookId, Instant.now(), new WebhookRegisteredEvent(webhookId,
+                "https://hooks.example.com:8443/T0/secret-token?sig=abc", List.of("*"), "pager", ALICE));
+
+        Response response = app.get("/v1/events?aggregateId=" + webhookId + "&minPosition=" + head, reader);
+
+        JsonNode payload = response.body().path("items").get(0).path("payload");
+        assertThat(payload.path("url").asString()).isEqualTo("https://hooks.example.com:8443/...");
+        assertThat(response.body().toString()).doesNotContain("secret-token").doesNotContain("sig=abc");
+        assertThat(payload.path("webhookId").asString()).isEqualTo(webhookId);
     }
 
     @Test

@@ -9,9 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -166,6 +169,35 @@ class ExecutionEndpointsTest {
                 + encode("alice@example.com"), reader))).containsExactly(id);
         assertThat(ids(app.get("/v1/executions?tool=" + tool + "&actor=" + encode("Alice@EXAMPLE.com "), reader)))
                 .containsExactly(id);
+    }
+
+    /** Every API response, refusals and the event stream included, is {@code Cache-Control: no-store} (issue 11). */
+    @Test
+    void noResponseMayBeStoredByACache() throws Exception {
+        String id = newId();
+        long position = app.record(id, planned(id, "service.healthcheck", ALICE));
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> answered = new ArrayList<>();
+        for (String[] call : new String[][]{{"/v1/executions/" + id + "?minPosition=" + position, reader},
+                {"/v1/executions?limit=1", reader}, {"/v1/executions/no-such", reader}, {"/v1/executions", null},
+                {"/v1/executions?limit=9999", reader}, {"/v1/no-such-route", reader},
+                {"/v1/executions?minPosition=" + (position + 1_000_000), reader}}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + call[0]));
+            if (call[1] != null) {
+                request.header("Authorization", "Bearer " + call[1]);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            answered.add(response.statusCode() + " " + call[0]);
+            assertThat(response.headers().allValues("Cache-Control")).as(call[0]).containsExactly("no-store");
+        }
+        assertThat(answered).extracting(a -> a.substring(0, 3)).containsExactly("200", "200", "404", "401", "400",
+                "404", "503");
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
+                + "/v1/events/stream")).header("Authorization", "Bearer " + reader).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        stream.body().close();
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().allValues("Cache-Control")).containsExactly("no-store");
     }
 
     @Test
