@@ -1,6 +1,7 @@
 package io.opsplane.query.eventlog;
 
 import io.opsplane.api.webhook.WebhookUrls;
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.query.consistency.ProjectionProgress;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -58,13 +59,17 @@ public class EventLogFeed {
     private record Head(long position, long readAtNanos) {
     }
 
-    /** The entries at positions after {@code after}, covering at most {@code maxPositions} positions. */
-    public Batch after(long after, int maxPositions) {
+    /**
+     * The entries at positions after {@code after} that {@code reader} may see (its tool patterns, {@link
+     * VisibleEntries}), covering at most {@code maxPositions} positions.
+     */
+    public Batch after(long after, int maxPositions, AuthenticatedKey reader) {
         long reached = Math.min(recentHead(), after + maxPositions);
         if (reached <= after) {
             return new Batch(List.of(), after);
         }
-        List<EventLogItem> items = store.positions(after + 1, reached).stream().map(this::item).toList();
+        List<EventLogItem> items = store.positions(after + 1, reached).stream()
+                .filter(entry -> VisibleEntries.visible(reader, entry)).map(this::item).toList();
         return new Batch(items, reached);
     }
 

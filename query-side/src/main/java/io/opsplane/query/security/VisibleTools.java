@@ -25,13 +25,12 @@ public final class VisibleTools {
      * anchored prefix regex, which MongoDB answers from an index on the field.
      */
     public static Optional<Criteria> criterion(AuthenticatedKey key, String field) {
-        List<String> patterns = key.toolPatterns();
-        if (patterns == null || patterns.isEmpty() || patterns.contains("*")) {
+        if (!isLimited(key)) {
             return Optional.empty();
         }
         List<String> names = new ArrayList<>();
         List<Criteria> alternatives = new ArrayList<>();
-        for (String pattern : patterns) {
+        for (String pattern : key.toolPatterns()) {
             if (pattern.endsWith("*")) {
                 alternatives.add(where(field).regex("^" + escaped(pattern.substring(0, pattern.length() - 1))));
             } else {
@@ -43,6 +42,12 @@ public final class VisibleTools {
         }
         return Optional.of(alternatives.size() == 1 ? alternatives.get(0)
                 : new Criteria().orOperator(alternatives));
+    }
+
+    /** Whether the key is limited to some tools at all ({@code *} alone admits every tool). */
+    public static boolean isLimited(AuthenticatedKey key) {
+        List<String> patterns = key.toolPatterns();
+        return patterns != null && !patterns.isEmpty() && !patterns.contains("*");
     }
 
     /** Every character but letters and digits escaped, so that a tool name's {@code .} matches only itself. */

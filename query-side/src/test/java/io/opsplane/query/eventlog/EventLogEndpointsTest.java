@@ -62,6 +62,30 @@ class EventLogEndpointsTest {
         assertThat(response.body().path("nextAfter").isNull()).isTrue();
     }
 
+    /**
+     * A key limited to tool patterns reads the entries of executions of its tools and of nothing tool-bound
+     * else; entries that belong to no tool stay visible (issue 11).
+     */
+    @Test
+    void aKeyLimitedToToolPatternsReadsOnlyTheEntriesOfItsTools() {
+        String family = "fam" + UUID.randomUUID().toString().substring(0, 8);
+        String mine = "ex-" + UUID.randomUUID();
+        String other = "ex-" + UUID.randomUUID();
+        String keyId = "key-" + UUID.randomUUID();
+        app.record(mine, requested(mine, family + ".send", ALICE), started(mine), succeeded(mine));
+        app.record(other, requested(other, "billing" + family + ".refund", ALICE), started(other), succeeded(other));
+        long head = app.append("ApiKey", keyId, Instant.now(), new ApiKeyRevokedEvent(keyId, ALICE));
+        String limited = app.issueKeyForTools("lim@example.com", List.of(family + ".*"), "logs:read");
+
+        Response response = app.get("/v1/events?limit=1000&minPosition=" + head, limited);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().path("items").valueStream().map(e -> e.path("aggregateId").asString())
+                .filter(id -> List.of(mine, other, keyId).contains(id))).containsExactly(mine, mine, mine, keyId);
+        assertThat(app.get("/v1/events?aggregateId=" + other, limited).body().path("items")).isEmpty();
+        assertThat(app.get("/v1/events?aggregateId=" + other, reader).body().path("items")).hasSize(3);
+    }
+
     /** Webhook URLs often carry a secret: a logs:read key sees scheme, host and port only (issue 11). */
     @Test
     void showsAWebhooksUrlReducedToSchemeHostAndPort() {
