@@ -1,8 +1,8 @@
 package io.opsplane.command.apikey;
 
 import io.opsplane.api.apikey.ActorKind;
-import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.RateLimitSpec;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
