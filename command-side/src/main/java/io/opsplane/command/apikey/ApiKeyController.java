@@ -2,6 +2,7 @@ package io.opsplane.command.apikey;
 
 import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.RateLimitSpec;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
@@ -158,7 +159,9 @@ class ApiKeyController {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new IssueApiKeyCommand(null, request.name(), request.principal(), kind, request.owner(), scopes,
+        // Stored in normal form, so that listings, events and every comparison see one spelling per person.
+        return new IssueApiKeyCommand(null, request.name(), Principals.normalise(request.principal()), kind,
+                Principals.normalise(request.owner()), scopes,
                 List.copyOf(tools), expiresAt, rateLimit, null, null, null, null);
     }
 

@@ -3,6 +3,7 @@ package io.opsplane.command.execution;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.execution.Effect;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Accepts execution and plan requests: finds the tool, checks scope and input, records the request
@@ -142,26 +144,58 @@ class ExecutionService {
     }
 
     /**
-     * Resumes a failed execution: only its original actor (the same principal) or an admin may,
-     * and its tool must still be registered and available.
+     * Resumes a failed execution: only its original actor (the same principal, in normal form) or an
+     * admin may, and only with a key that could start it now: the tool's scope and the key's tool
+     * patterns ({@code 403}), the tool still available, and admitted by the tool's rate limit and
+     * budgets as a new execution is ({@code 429}). Budgets are charged under the execution's id, so
+     * the window that counted the first attempt does not count it twice.
      */
     Outcome retry(String executionId, AuthenticatedKey key, Duration wait) {
         RecordedExecution existing = reader.read(executionId).orElseThrow(() -> ApiException.notFound(
                 "execution_not_found", "no execution with id " + executionId));
+        ExecutionView view = existing.view();
         if (!key.isAdmin() && !isOriginalActor(existing, key)) {
             throw ApiException.forbidden("forbidden", "only the original actor or an admin may retry this execution");
         }
-        if (existing.view().status() != ExecutionStatus.FAILED) {
-            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
-                    + executionId + " is " + existing.view().status().name().toLowerCase(Locale.ROOT));
+        if (!key.mayUseTool(view.tool())) {
+            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + view.tool());
         }
-        registry.find(existing.view().tool()).ifPresent(this::refuseUnavailable);
+        if (view.status() != ExecutionStatus.FAILED) {
+            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
+                    + executionId + " is " + view.status().name().toLowerCase(Locale.ROOT));
+        }
+        Optional<Tool> tool = registry.find(view.tool());
+        if (tool.isPresent()) {
+            Scope needed = tool.get().descriptor().requiredScope();
+            if (!key.hasScope(needed)) {
+                throw ApiException.forbidden("forbidden", "this API key lacks the scope " + needed.wireName());
+            }
+            refuseUnavailable(tool.get());
+        }
+        admitRetry(view, key);
         commands.sendAndWait(new RetryExecutionCommand(executionId, key.actor()));
         return answer(executionId, wait);
     }
 
+    /**
+     * The tool's rate limit and budgets, with the recorded (redacted) input. An execution that people
+     * approved is charged as approved executions are; any other that an {@code escalate} budget would
+     * send to approval is refused with that budget's {@code 429}: a retry cannot become a new request.
+     */
+    private void admitRetry(ExecutionView view, AuthenticatedKey key) {
+        JsonNode input = JSON.valueToTree(view.input() == null ? Map.of() : view.input());
+        try {
+            admission.admit(key, view.tool(), input, view.executionId());
+        } catch (BudgetEscalation escalation) {
+            if (view.approvalRequestId() == null) {
+                throw escalation;
+            }
+            budgets.spendApproved(view.tool(), input, view.executionId());
+        }
+    }
+
     private static boolean isOriginalActor(RecordedExecution execution, AuthenticatedKey key) {
-        return execution.view().actor() != null && key.principal().equals(execution.view().actor().name());
+        return execution.view().actor() != null && Principals.same(key.principal(), execution.view().actor().name());
     }
 
     private void refuseUnavailable(Tool tool) {
@@ -194,7 +228,8 @@ class ExecutionService {
      * claim; while this runs, that processor waits, so the run does not start before its secrets are held.
      */
     Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
-        ApprovalRequestView request = approvals.get(requestId);
+        // The key's tool patterns before admission, so that a refused key spends nothing of the tool's limits.
+        ApprovalRequestView request = approvals.getFor(requestId, key);
         registry.find(request.tool()).ifPresent(this::refuseUnavailable);
         String executionId = ApprovalRequests.executionIdFor(requestId);
         try {

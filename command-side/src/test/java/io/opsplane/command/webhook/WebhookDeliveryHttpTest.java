@@ -171,6 +171,13 @@ class WebhookDeliveryHttpTest {
         JsonNode problem = JSON.readTree(bad.body());
         assertThat(problem.path("code").asText()).isEqualTo("invalid_input");
         assertThat(problem.path("errors").findValuesAsText("path")).containsExactly("/url", "/eventTypes/0");
+        HttpResponse<String> withCredentials = post("/v1/webhooks",
+                "{\"url\":\"https://user:pw@hooks.example.com/in\",\"eventTypes\":[\"*\"]}");
+        assertThat(withCredentials.statusCode()).as(withCredentials.body()).isEqualTo(400);
+        JsonNode refused = JSON.readTree(withCredentials.body());
+        assertThat(refused.path("code").asText()).isEqualTo("invalid_input");
+        assertThat(refused.path("errors").findValuesAsText("path")).containsExactly("/url");
+        assertThat(withCredentials.body()).doesNotContain("pw@");
 
         JsonNode hook = register("/good");
         assertThat(hook.path("secret").asText()).startsWith("whsec_");

@@ -74,6 +74,14 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
         return pepper;
     }
 
+    /** First of all, so that even the refusals of the filters after it are not cacheable. */
+    @Bean
+    FilterRegistrationBean<NoStoreFilter> noStoreFilter() {
+        FilterRegistrationBean<NoStoreFilter> registration = new FilterRegistrationBean<>(new NoStoreFilter());
+        registration.setOrder(5);
+        return registration;
+    }
+
     @Bean
     ApiKeyAuthenticator apiKeyAuthenticator(CredentialStore store, EventStore events, KeyPepper pepper,
                                             EdgeProperties properties, Clock clock) {

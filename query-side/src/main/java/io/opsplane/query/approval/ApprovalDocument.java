@@ -22,6 +22,7 @@ import java.time.Instant;
 @Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ApprovalDocument.COLLECTION + "')}")
 @CompoundIndex(name = "newest_first", def = "{'createdPosition': -1, '_id': -1}")
 @CompoundIndex(name = "inbox", def = "{'status': 1, 'expiresAtMillis': 1, '_id': 1}")
+@CompoundIndex(name = "by_tool", def = "{'tool': 1, 'createdPosition': -1, '_id': -1}")
 record ApprovalDocument(
         @Id String id,
         String tool,

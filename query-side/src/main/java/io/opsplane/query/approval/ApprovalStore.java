@@ -43,10 +43,14 @@ class ApprovalStore {
     /**
      * Up to {@code limit + 1} documents, so the caller knows whether a next page exists. Pending
      * requests come soonest-expiring first (the approver's inbox); any other listing newest first.
+     *
+     * @param visible the tools the reading key may see ({@link io.opsplane.query.security.VisibleTools}); empty: all
      */
-    List<ApprovalDocument> page(String status, String tool, ApprovalCursor after, int limit) {
+    List<ApprovalDocument> page(String status, String tool, ApprovalCursor after, int limit,
+                                Optional<Criteria> visible) {
         boolean inbox = "pending".equals(status);
         List<Criteria> criteria = new ArrayList<>();
+        visible.ifPresent(criteria::add);
         if (status != null) {
             criteria.add(where("status").is(status));
         }

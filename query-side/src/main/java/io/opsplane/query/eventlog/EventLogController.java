@@ -1,6 +1,7 @@
 package io.opsplane.query.eventlog;
 
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.query.consistency.ReadYourWrites;
 import io.opsplane.query.web.QueryParameters;
@@ -32,11 +33,11 @@ class EventLogController {
 
     @GetMapping
     @RequiresScope(Scope.LOGS_READ)
-    EventLogPage list(ListParameters parameters) {
+    EventLogPage list(ListParameters parameters, AuthenticatedKey key) {
         EventLogFilter filter = parameters.toFilter();
         readYourWrites.await(EventLogProjection.PROCESSING_GROUP,
                 QueryParameters.position("minPosition", parameters.minPosition()));
-        List<EventLogDocument> found = store.page(filter);
+        List<EventLogDocument> found = store.page(filter, VisibleEntries.criterion(key));
         List<EventLogDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
         Long nextAfter = found.size() > filter.limit() ? page.get(page.size() - 1).position() : null;
         return new EventLogPage(page.stream().map(feed::item).toList(), nextAfter);

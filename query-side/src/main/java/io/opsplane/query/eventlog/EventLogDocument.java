@@ -13,6 +13,8 @@ import java.time.Instant;
  *
  * @param sequence the event's sequence in its aggregate; null for an event outside any aggregate
  * @param hash     the event's hash in the event store's audit chain ({@code sha256:…})
+ * @param tool     the tool of the execution or approval request the event belongs to; null for other events
+ *                 (and for entries projected before entries recorded it)
  */
 @Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + EventLogDocument.COLLECTION + "')}")
 @CompoundIndex(name = "by_type", def = "{'type': 1, '_id': 1}")
@@ -25,7 +27,8 @@ record EventLogDocument(
         Instant timestamp,
         String actor,
         String payload,
-        String hash) {
+        String hash,
+        String tool) {
 
     static final String COLLECTION = "eventlog";
 }

@@ -50,7 +50,25 @@ public class EventLogProjection {
         Instant timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         store.save(new EventLogDocument(position, typeOf(payload), aggregateId, sequence, timestamp,
                 actor == null ? null : json.writeValueAsString(actor), json.writeValueAsString(payloadJson),
-                storedHash(position, message)));
+                storedHash(position, message), toolOf(payloadJson, aggregateId)));
+    }
+
+    /**
+     * The tool the event belongs to: named by the first event of an execution or approval request ({@code tool},
+     * a reference with its {@code name}), remembered for the later events of that aggregate, which do not name it.
+     */
+    private String toolOf(JsonNode payload, String aggregateId) {
+        JsonNode tool = payload.path("tool");
+        String named = tool.isString() ? tool.asString()
+                : tool.path("name").isString() ? tool.path("name").asString() : null;
+        if (aggregateId == null) {
+            return named;
+        }
+        if (named != null) {
+            store.rememberTool(aggregateId, named);
+            return named;
+        }
+        return store.toolOf(aggregateId).orElse(null);
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.opsplane.query.eventlog;
 
+import io.opsplane.query.replay.ReadModels;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.IndexOperations;
 import org.springframework.data.mongodb.core.index.IndexResolver;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -14,9 +17,15 @@ import java.util.Optional;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
-/** The {@code eventlog} collection: one document per event, read in position order. */
+/**
+ * The {@code eventlog} collection: one document per event, read in position order; and
+ * {@code eventlog_tools}, the tool of each execution and approval request, found by id, so that every entry of
+ * one can be labelled with its tool.
+ */
 @Component
 class EventLogStore {
+
+    static final String TOOLS = "eventlog_tools";
 
     private final MongoTemplate mongo;
 
@@ -49,11 +58,29 @@ class EventLogStore {
 
     void deleteAll() {
         mongo.remove(new Query(), EventLogDocument.class);
+        mongo.remove(new Query(), ReadModels.collection(TOOLS));
     }
 
-    /** Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on. */
-    List<EventLogDocument> page(EventLogFilter filter) {
+    /** Records the tool of an aggregate (an execution or approval request), as its first event names it. */
+    void rememberTool(String aggregateId, String tool) {
+        mongo.upsert(new Query(where("_id").is(aggregateId)), new Update().set("tool", tool),
+                ReadModels.collection(TOOLS));
+    }
+
+    /** The tool of an aggregate whose first event named one: one exact read by id. */
+    Optional<String> toolOf(String aggregateId) {
+        return Optional.ofNullable(mongo.findById(aggregateId, Document.class, ReadModels.collection(TOOLS)))
+                .map(d -> d.getString("tool"));
+    }
+
+    /**
+     * Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on.
+     *
+     * @param visible the entries the reading key may see ({@link VisibleEntries}); empty: all
+     */
+    List<EventLogDocument> page(EventLogFilter filter, Optional<Criteria> visible) {
         List<Criteria> criteria = new ArrayList<>();
+        visible.ifPresent(criteria::add);
         if (!filter.types().isEmpty()) {
             criteria.add(where("type").in(filter.types()));
         }

@@ -11,7 +11,7 @@ import java.time.Instant;
  * text because tool inputs and outputs are arbitrary JSON whose keys may hold {@code .} or
  * {@code $}, which MongoDB field names reject; the fields beside them exist to filter and sort.
  *
- * @param actor           the principal of the actor ({@code actor.name} in the view)
+ * @param actor           the principal of the actor ({@code actor.name} in the view), in normal form
  * @param createdPosition the position of the execution's first event; the list order
  * @param lastSequence    the aggregate sequence of the last event folded in; a redelivered event
  *                        at or below it is ignored

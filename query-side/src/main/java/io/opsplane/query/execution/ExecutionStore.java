@@ -43,9 +43,14 @@ class ExecutionStore {
         mongo.remove(new Query(), ExecutionDocument.class);
     }
 
-    /** Up to {@code filter.limit() + 1} documents, so that the caller knows whether a next page exists. */
-    List<ExecutionDocument> page(ExecutionFilter filter) {
+    /**
+     * Up to {@code filter.limit() + 1} documents, so that the caller knows whether a next page exists.
+     *
+     * @param visible the tools the reading key may see ({@link io.opsplane.query.security.VisibleTools}); empty: all
+     */
+    List<ExecutionDocument> page(ExecutionFilter filter, Optional<Criteria> visible) {
         List<Criteria> criteria = new ArrayList<>();
+        visible.ifPresent(criteria::add);
         filter.tool().ifPresent(tool -> criteria.add(where("tool").is(tool)));
         filter.status().ifPresent(status -> criteria.add(where("status").is(wireName(status))));
         filter.mode().ifPresent(mode -> criteria.add(where("mode").is(wireName(mode))));

@@ -71,7 +71,8 @@ class ReplayEndpointsTest {
         long head = app.headPosition();
         awaitProjected(head);
         Map<String, List<Document>> before = snapshot();
-        assertThat(before.get("eventlog")).hasSize((int) head + 1);
+        // Besides one entry per event, the eventlog read model keeps the tool of each execution (eventlog_tools).
+        assertThat(before.get("eventlog")).filteredOn(d -> d.containsKey("type")).hasSize((int) head + 1);
         assertThat(before.get("api-keys")).as("the two recorded keys and the test's own").hasSize(2 + app.issuedKeys());
         assertThat(before.get("tools")).hasSize(1);
         assertThat(before.get("approvals")).hasSize(1);

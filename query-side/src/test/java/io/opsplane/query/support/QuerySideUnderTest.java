@@ -83,12 +83,18 @@ public final class QuerySideUnderTest implements AutoCloseable {
      * event and its credential row.
      */
     public String issueKey(String principal, String... scopes) {
+        return issueKeyForTools(principal, List.of(), scopes);
+    }
+
+    /** As {@link #issueKey}, for a key limited to the tool patterns {@code tools}. */
+    public String issueKeyForTools(String principal, List<String> tools, String... scopes) {
         String key = ApiKeySecrets.generate();
         String keyId = "key-" + principal.replaceAll("[^a-z0-9]", "-") + "-" + System.nanoTime();
         String keyMac = context.getBean(KeyPepper.class).keyMac(ApiKeySecrets.hash(key));
         ApiKeyIssuedEvent issued = new ApiKeyIssuedEvent(keyId, principal, principal, ActorKind.HUMAN, null,
                 Arrays.stream(scopes).map(s -> Scope.fromWireName(s).orElseThrow()).collect(Collectors.toSet()),
-                List.of(), null, null, null, ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), null, keyMac);
+                List.copyOf(tools), null, null, null, ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key),
+                null, keyMac);
         context.getBean(CredentialStore.class).save(ApiKeyCredential.issued(issued, keyMac, Instant.now()));
         append("ApiKey", keyId, Instant.now(), issued);
         issuedKeys++;
