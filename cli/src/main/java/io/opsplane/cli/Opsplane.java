@@ -7,9 +7,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The operators' command line, {@code ./opsplane VERB}: a client of any Opsplane's REST API. The launcher script hands
@@ -53,7 +56,16 @@ public final class Opsplane implements Runnable {
         System.exit(run(arguments, Terminal.system()));
     }
 
-    /** Runs one command line and answers its exit code; everything it prints goes to {@code terminal}. */
+    /**
+     * Runs one command line in this JVM, as {@code ./opsplane} would run it, and answers its exit code: for tests and
+     * for embedding. {@code environment} stands for the process environment (OPSPLANE_URL, OPSPLANE_KEY, ...); no
+     * progress line is shown.
+     */
+    public static int run(String[] arguments, Map<String, String> environment, InputStream in, PrintStream out,
+                          PrintStream err) {
+        return run(arguments, new Terminal(Map.copyOf(environment), in, out, err, false));
+    }
+
     static int run(String[] arguments, Terminal terminal) {
         return commandLine(terminal).execute(arguments);
     }
