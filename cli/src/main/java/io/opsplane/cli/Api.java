@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -14,7 +16,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -210,7 +211,7 @@ final class Api {
 
     private Failure unreachable(IOException e) {
         String why;
-        if (e instanceof ConnectException && e.getCause() instanceof UnresolvedAddressException) {
+        if (e instanceof ConnectException && !resolves(base.getHost())) {
             why = "unknown host " + base.getHost();
         } else if (e instanceof ConnectException) {
             why = "connection refused";
@@ -218,6 +219,15 @@ final class Api {
             why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         return Failure.unreachable("cannot reach " + base + ": " + why);
+    }
+
+    private static boolean resolves(String host) {
+        try {
+            InetAddress.getByName(host);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String contentType(HttpResponse<?> response) {

@@ -1,5 +1,6 @@
 package io.opsplane.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +27,9 @@ final class ExecCommand extends Verb {
         }
         long started = System.nanoTime();
         int serverWait = Outcome.serverWait(waitSeconds);
-        Api.Response answer = api().send("POST", Api.query("/v1/executions", Map.of("wait", serverWait)),
-                call.body(this, "execute"), call.headers(), Outcome.timeout(serverWait));
+        ObjectNode body = call.body(this, "execute");
+        Api.Response answer = Outcome.submit(this, call.tool, () -> api().send("POST",
+                Api.query("/v1/executions", Map.of("wait", serverWait)), body, call.headers(), Outcome.timeout(serverWait)));
         return Outcome.report(this, answer, waitSeconds, started);
     }
 }

@@ -33,9 +33,9 @@ final class ExecuteApprovedCommand extends Verb {
         body.set("input", InputFile.read(inputFile, terminal(), mapper()));
         long started = System.nanoTime();
         int serverWait = Outcome.serverWait(waitSeconds);
-        Api.Response answer = api().send("POST",
+        Api.Response answer = Outcome.submit(this, "approved request " + id, () -> api().send("POST",
                 Api.query("/v1/approval-requests/" + Api.segment(id) + "/execute", Map.of("wait", serverWait)),
-                body, Map.of(), Outcome.timeout(serverWait));
+                body, Map.of(), Outcome.timeout(serverWait)));
         return Outcome.report(this, answer, waitSeconds, started);
     }
 }

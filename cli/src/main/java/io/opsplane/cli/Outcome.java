@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * What an execute answer becomes on the command line: the execution followed until it ends (within {@code --wait}),
@@ -26,6 +31,35 @@ final class Outcome {
     /** The request timeout for an answer that may take {@code serverWait} seconds. */
     static Duration timeout(int serverWait) {
         return Api.DEFAULT_TIMEOUT.plusSeconds(serverWait);
+    }
+
+    /**
+     * Sends the request that starts an execution; while the server holds it ({@code ?wait=}), a terminal sees how long
+     * it has been waiting.
+     */
+    static Api.Response submit(Verb verb, String what, Supplier<Api.Response> request) {
+        if (!verb.terminal().progress()) {
+            return request.get();
+        }
+        CompletableFuture<Api.Response> answer = CompletableFuture.supplyAsync(request);
+        Progress progress = verb.terminal().progressLine();
+        long started = System.nanoTime();
+        try {
+            while (true) {
+                try {
+                    return answer.get(250, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    progress.show("running " + what + " … " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+                }
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Failure.failed("interrupted");
+        } finally {
+            progress.clear();
+        }
     }
 
     static int report(Verb verb, Api.Response accepted, int waitSeconds, long startedNanos) {

@@ -22,7 +22,8 @@ final class ToolsCommand extends Verb {
                 Table table = Table.of("NAME", "VERSION", "RISK", "SCOPE", "APPROVAL", "AVAILABLE", "DESCRIPTION");
                 tools.path("tools").forEach(tool -> table.row(tool.path("name").asText(), tool.path("version").asText(),
                         tool.path("riskLevel").asText(), tool.path("requiredScope").asText(),
-                        Views.approvalSummary(tool.path("approval")), available(tool), tool.path("description").asText()));
+                        Views.approvalSummary(tool.path("approval")), tool.path("available").asBoolean(true) ? "yes" : "no",
+                        tool.path("description").asText()));
                 table.print(out());
             }
             return ExitCode.OK;
