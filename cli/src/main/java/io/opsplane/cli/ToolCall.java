@@ -41,6 +41,7 @@ final class ToolCall {
             Api api = verb.api();
             JsonNode described = api.parse(api.expect(api.get("/v1/tools/" + Api.segment(tool)), 200));
             input = new ToolInput(tool, described.path("inputSchema"), verb.mapper()).build(input, assignments);
+            warnAboutSecretsInArguments(verb, described.path("secretFields"));
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("tool", tool);
@@ -50,6 +51,20 @@ final class ToolCall {
             body.put("reason", reason);
         }
         return body;
+    }
+
+    /** A secret given as FIELD=VALUE is visible to every user of the machine (ps): say so, and how to avoid it. */
+    private void warnAboutSecretsInArguments(Verb verb, JsonNode secretFields) {
+        for (String assignment : assignments) {
+            String field = assignment.substring(0, Math.max(0, assignment.indexOf('='))).replace(":", "");
+            String pointer = "/" + field.replace('.', '/');
+            secretFields.forEach(secret -> {
+                if (secret.asText().equals(pointer)) {
+                    verb.err().println("opsplane: note: " + field + " is a secret input, and the command line is visible"
+                            + " to other users of this machine; prefer --input FILE or --input -");
+                }
+            });
+        }
     }
 
     Map<String, String> headers() {

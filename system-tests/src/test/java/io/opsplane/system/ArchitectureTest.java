@@ -70,6 +70,13 @@ class ArchitectureTest {
                         "java..", "javax..", "picocli..", "com.fasterxml.jackson.."));
     }
 
+    @Test
+    void theOfflineVerifierNeedsOnlyTheJdk() {
+        // The command line ships it without the event store's own dependencies (cli/pom.xml excludes them all).
+        assertHolds(noClasses().that().resideInAPackage("io.opsplane.eventstore.audit..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.opsplane.eventstore.."));
+    }
+
     /** Fails with ArchUnit's report of every violation, like {@code ArchRule.check}, but as an explicit assertion. */
     private static void assertHolds(ArchRule rule) {
         EvaluationResult result = rule.evaluate(classes);

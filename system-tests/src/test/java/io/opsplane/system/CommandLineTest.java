@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -51,6 +52,16 @@ class CommandLineTest {
     @BeforeAll
     static void start() throws Exception {
         application = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        application.setExecutor(Executors.newCachedThreadPool());
+        application.createContext("/slow", exchange -> {
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
         application.createContext("/credits", exchange -> {
             GRANTS.incrementAndGet();
             byte[] body = "{\"granted\":true}".getBytes(StandardCharsets.UTF_8);
@@ -178,6 +189,32 @@ class CommandLineTest {
                 "--input", "-");
         assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
         assertThat(fromStdin.out()).contains("SUCCEEDED", "output:      {\"statusCode\":200");
+    }
+
+    @Test
+    void anExecutionStillRunningAfterTheWaitIsExitOneAndSaysHowToFollowIt() throws Exception {
+        String slow = "http://127.0.0.1:" + application.getAddress().getPort() + "/slow";
+        Run running = cli(admin, "exec", "service.healthcheck", "url=" + slow, "--wait", "1");
+        assertThat(running.exitCode()).isEqualTo(1);
+        assertThat(running.out()).contains("RUNNING");
+        assertThat(running.err()).startsWith("opsplane: execution ").contains(" is still running after 1 s;",
+                "follow it with ./opsplane execution ");
+
+        Run detached = cli(admin, "exec", "service.healthcheck", "url=" + slow, "--wait", "0", "--json");
+        assertThat(detached.exitCode()).isZero();
+        assertThat(detached.json().path("status").asText()).isEqualTo("running");
+        String id = detached.json().path("executionId").asText();
+        Run finished = eventually(run -> run.out().contains("SUCCEEDED"), admin, "execution", id);
+        assertThat(finished.out()).contains("SUCCEEDED", "execution.succeeded");
+    }
+
+    @Test
+    void aSecretGivenAsAnArgumentIsSentButWarnedAbout() throws Exception {
+        Run run = cli(admin, "plan", "service.healthcheck", "url=" + healthUrl(), "bearerToken=s3cr3t-token", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEqualTo("opsplane: note: bearerToken is a secret input, and the command line is visible"
+                + " to other users of this machine; prefer --input FILE or --input -\n");
+        assertThat(run.out()).doesNotContain("s3cr3t-token");
     }
 
     @Test
