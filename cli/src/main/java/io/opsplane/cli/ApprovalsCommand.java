@@ -2,6 +2,7 @@ package io.opsplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,11 +24,8 @@ final class ApprovalsCommand extends Verb {
     @Option(names = "--tool", paramLabel = "NAME", description = "Only this tool.")
     String tool;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Page size (server default 50, at most 500).")
-    Integer limit;
-
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "The next page, as printed under the previous one.")
-    String cursor;
+    @Mixin
+    Paging paging;
 
     @Override
     int execute() {
@@ -42,7 +40,7 @@ final class ApprovalsCommand extends Verb {
             throw Failure.usage("--pending and --status " + status + " contradict each other");
         }
         JsonNode page = answer(api().expect(api().get(Api.query("/v1/approval-requests", Api.parameters(
-                "status", pending ? "pending" : status, "tool", tool, "limit", limit, "cursor", cursor))), 200));
+                "status", pending ? "pending" : status, "tool", tool, "limit", paging.limit, "cursor", paging.cursor))), 200));
         if (!json()) {
             Table table = Table.of("ID", "TOOL", "STATUS", "APPROVALS", "REQUESTED BY", "REASON", "EXPIRES");
             page.path("items").forEach(request -> table.row(request.path("id").asText(), request.path("tool").asText(),

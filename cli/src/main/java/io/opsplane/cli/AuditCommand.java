@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.opsplane.eventstore.audit.ExportVerifier;
 import io.opsplane.eventstore.audit.VerificationResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,15 +22,7 @@ import java.util.Map;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Export the hash-chained audit log, and verify an export offline.",
         subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class})
-final class AuditCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class AuditCommand extends VerbGroup {
 
     @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Write every stored event with its hash, and the checkpoints, as NDJSON to stdout"

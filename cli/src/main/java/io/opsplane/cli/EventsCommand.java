@@ -2,9 +2,7 @@ package io.opsplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,15 +16,7 @@ import java.util.Map;
 
 @Command(name = "events", mixinStandardHelpOptions = true, description = "Follow the audit event log.",
         subcommands = EventsCommand.Tail.class)
-final class EventsCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class EventsCommand extends VerbGroup {
 
     @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Print events as they are recorded (GET /v1/events/stream), until Ctrl-C or --count.",

@@ -3,6 +3,7 @@ package io.opsplane.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,22 +21,14 @@ final class ExecuteApprovedCommand extends Verb {
             description = "The approved input as a JSON object, from FILE or stdin (-); secrets included.")
     String inputFile;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for the outcome (default ${DEFAULT-VALUE}); 0 returns at once.")
-    int waitSeconds;
+    @Mixin
+    Waiting waiting;
 
     @Override
     int execute() {
-        if (waitSeconds < 0) {
-            throw Failure.usage("--wait takes seconds from 0 on, not " + waitSeconds);
-        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.set("input", InputFile.read(inputFile, terminal(), mapper()));
-        long started = System.nanoTime();
-        int serverWait = Outcome.serverWait(waitSeconds);
-        Api.Response answer = Outcome.submit(this, "approved request " + id, () -> api().send("POST",
-                Api.query("/v1/approval-requests/" + Api.segment(id) + "/execute", Map.of("wait", serverWait)),
-                body, Map.of(), Outcome.timeout(serverWait)));
-        return Outcome.report(this, answer, waitSeconds, started);
+        return waiting.run(this, "approved request " + id, "/v1/approval-requests/" + Api.segment(id) + "/execute",
+                body, Map.of());
     }
 }

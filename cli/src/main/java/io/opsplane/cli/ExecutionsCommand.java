@@ -2,6 +2,7 @@ package io.opsplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "executions", mixinStandardHelpOptions = true, sortOptions = false,
@@ -27,17 +28,14 @@ final class ExecutionsCommand extends Verb {
     @Option(names = "--until", paramLabel = "INSTANT", description = "Created before (ISO-8601).")
     String until;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Page size (server default 50, at most 500).")
-    Integer limit;
-
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "The next page, as printed under the previous one.")
-    String cursor;
+    @Mixin
+    Paging paging;
 
     @Override
     int execute() {
         JsonNode page = answer(api().expect(api().get(Api.query("/v1/executions", Api.parameters("tool", tool,
-                "status", status, "mode", mode, "actor", actor, "since", since, "until", until, "limit", limit,
-                "cursor", cursor))), 200));
+                "status", status, "mode", mode, "actor", actor, "since", since, "until", until, "limit", paging.limit,
+                "cursor", paging.cursor))), 200));
         if (!json()) {
             Table table = Table.of("ID", "TOOL", "MODE", "STATUS", "ACTOR", "CREATED", "DURATION");
             page.path("items").forEach(execution -> table.row(execution.path("executionId").asText(),

@@ -5,25 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
 
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Issue, list and revoke API keys (scope admin).",
         subcommands = {KeysCommand.Issue.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class KeysCommand extends VerbGroup {
 
     @Command(name = "issue", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Issue a key. The key itself is printed once, here, and never again: store it now.",
@@ -104,16 +95,13 @@ final class KeysCommand implements Runnable {
         @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Only this principal's keys.")
         String principal;
 
-        @Option(names = "--limit", paramLabel = "N", description = "Page size (server default 50, at most 500).")
-        Integer limit;
-
-        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The next page, as printed under the previous one.")
-        String cursor;
+        @Mixin
+        Paging paging;
 
         @Override
         int execute() {
             JsonNode page = answer(api().expect(api().get(Api.query("/v1/api-keys", Api.parameters("status", status,
-                    "principal", principal, "limit", limit, "cursor", cursor))), 200));
+                    "principal", principal, "limit", paging.limit, "cursor", paging.cursor))), 200));
             if (!json()) {
                 Table table = Table.of("ID", "NAME", "PRINCIPAL", "KIND", "SCOPES", "KEY", "STATUS", "CREATED");
                 page.path("items").forEach(key -> table.row(key.path("id").asText(), key.path("name").asText(),
