@@ -1,0 +1,119 @@
+package io.opsplane.command.mcp;
+
+import io.modelcontextprotocol.spec.HttpHeaders;
+import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
+import io.opsplane.platform.auth.ApiKeyAuthenticator;
+import io.opsplane.platform.auth.AuthenticatedKey;
+import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.problem.ProblemWriter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every request to {@code /mcp} (and below it) carries an API key, {@code Authorization: Bearer <key>}
+ * (or {@code X-API-Key}), checked again on each request so that a key revoked mid-session stops
+ * working within the credential cache's lifetime. Without a valid key: {@code 401 unauthenticated}
+ * with {@code WWW-Authenticate: Bearer}.
+ *
+ * <p>A session belongs to the key that opened it: the session id the server hands out at
+ * {@code initialize} is remembered with the key's id, and a request presenting that session with
+ * another key is answered {@code 404}, as a session that does not exist is, so that a leaked session
+ * id is worth nothing without its key.
+ *
+ * <p>The key is left on the request where the platform's per-key rate limit finds it, so MCP
+ * requests draw on the same bucket as REST requests.
+ */
+class McpAuthenticationFilter extends OncePerRequestFilter {
+
+    static final String PATH = "/mcp";
+    private static final String BEARER = "bearer ";
+    private static final int MAX_SESSIONS = 100_000;
+
+    private final ApiKeyAuthenticator authenticator;
+    private final ProblemWriter problems;
+    private final Map<String, String> sessionOwners = new ConcurrentHashMap<>();
+
+    McpAuthenticationFilter(ApiKeyAuthenticator authenticator, ProblemWriter problems) {
+        this.authenticator = authenticator;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return !(path.equals(PATH) || path.startsWith(PATH + "/"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Optional<AuthenticatedKey> key = authenticator.authenticate(presentedKey(request));
+        if (key.isEmpty()) {
+            problems.write(response, new ApiException(401, "unauthenticated", "Unauthenticated",
+                    "a valid API key is required (Authorization: Bearer <key>)", Map.of(),
+                    Map.of("WWW-Authenticate", "Bearer")));
+            return;
+        }
+        String keyId = key.get().keyId();
+        String sessionId = request.getHeader(HttpHeaders.MCP_SESSION_ID);
+        if (sessionId != null && !keyId.equals(sessionOwners.get(sessionId))) {
+            problems.write(response, ApiException.notFound("mcp_session_not_found",
+                    "no MCP session " + sessionId + " was opened with this API key; send initialize first"));
+            return;
+        }
+        request.setAttribute(ApiKeyAuthenticationFilter.ATTRIBUTE, key.get());
+        chain.doFilter(request, new SessionOwnerRecorder(response, keyId));
+        if (sessionId != null && "DELETE".equals(request.getMethod()) && response.getStatus() < 300) {
+            sessionOwners.remove(sessionId);
+        }
+    }
+
+    private static String presentedKey(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        String header = request.getHeader("X-API-Key");
+        return header == null ? null : header.trim();
+    }
+
+    /** Notes the session id the transport hands out at {@code initialize} as the calling key's. */
+    private final class SessionOwnerRecorder extends HttpServletResponseWrapper {
+        private final String keyId;
+
+        SessionOwnerRecorder(HttpServletResponse response, String keyId) {
+            super(response);
+            this.keyId = keyId;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            record(name, value);
+            super.setHeader(name, value);
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            record(name, value);
+            super.addHeader(name, value);
+        }
+
+        private void record(String name, String value) {
+            if (HttpHeaders.MCP_SESSION_ID.equalsIgnoreCase(name) && value != null) {
+                if (sessionOwners.size() >= MAX_SESSIONS) {
+                    sessionOwners.clear();
+                }
+                sessionOwners.put(value, keyId);
+            }
+        }
+    }
+}
