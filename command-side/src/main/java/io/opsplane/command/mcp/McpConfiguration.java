@@ -1,8 +1,6 @@
 package io.opsplane.command.mcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
 import io.opsplane.platform.auth.ApiKeyAuthenticator;
@@ -28,7 +26,7 @@ class McpConfiguration {
     @Bean
     HttpServletStreamableServerTransportProvider mcpTransport(EdgeProperties edge) {
         return HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+                .jsonMapper(TransportJson.mapper())
                 .mcpEndpoint(McpAuthenticationFilter.PATH)
                 .maxRequestSize((int) Math.min(edge.maxBodyBytes(), Integer.MAX_VALUE))
                 .contextExtractor(request -> request.getAttribute(ApiKeyAuthenticationFilter.ATTRIBUTE) == null
