@@ -95,20 +95,19 @@ class CallResults {
     }
 
     private McpSchema.CallToolResult success(Map<String, Object> structured, String summary) {
-        return McpSchema.CallToolResult.builder()
-                .addTextContent(summary)
-                .addTextContent(records.asJson(structured))
-                .structuredContent(structured)
-                .isError(false)
-                .build();
+        return result(structured, summary, false);
     }
 
     private McpSchema.CallToolResult error(Map<String, Object> structured, String summary) {
+        return result(structured, summary, true);
+    }
+
+    private McpSchema.CallToolResult result(Map<String, Object> structured, String summary, boolean isError) {
         return McpSchema.CallToolResult.builder()
                 .addTextContent(summary)
                 .addTextContent(records.asJson(structured))
                 .structuredContent(structured)
-                .isError(true)
+                .isError(isError)
                 .build();
     }
 }
