@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -335,7 +336,8 @@ class McpServerHttpTest {
         }
         int runs = ECHO_RUNS.get();
 
-        assertThatThrownBy(() -> client.callTool(call("test.echo", Map.of("count", 1)).build()));
+        assertThatThrownBy(() -> client.callTool(call("test.echo", Map.of("count", 1)).build()))
+                .satisfies(e -> assertThat(statusOfAuthorizationFailure(e)).isEqualTo(401));
         assertThat(ECHO_RUNS.get()).isEqualTo(runs);
     }
 
@@ -374,6 +376,16 @@ class McpServerHttpTest {
         assertThat(stolen.statusCode()).isEqualTo(404);
         assertThat(owned.statusCode()).isEqualTo(200);
         assertThat(owned.body()).contains("opsplane.plan");
+    }
+
+    /** The HTTP status behind the SDK client's authorization failure somewhere in the cause chain, or -1. */
+    private static int statusOfAuthorizationFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof McpHttpClientTransportAuthorizationException refused) {
+                return refused.getResponseInfo().statusCode();
+            }
+        }
+        return -1;
     }
 
     private McpSyncClient client(String key) {
