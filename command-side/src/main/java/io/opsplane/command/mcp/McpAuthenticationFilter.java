@@ -29,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * another key is answered {@code 404}, as a session that does not exist is, so that a leaked session
  * id is worth nothing without its key.
  *
+ * <p>It runs on every request the container maps to {@code /mcp} or below (its URL patterns), so
+ * spellings the container normalises ({@code /mcp;x=1}, {@code /mcp/}) are authenticated too.
+ *
  * <p>The key is left on the request where the platform's per-key rate limit finds it, so MCP
  * requests draw on the same bucket as REST requests.
  */
@@ -45,12 +48,6 @@ class McpAuthenticationFilter extends OncePerRequestFilter {
     McpAuthenticationFilter(ApiKeyAuthenticator authenticator, ProblemWriter problems) {
         this.authenticator = authenticator;
         this.problems = problems;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals(PATH) || path.startsWith(PATH + "/"));
     }
 
     @Override

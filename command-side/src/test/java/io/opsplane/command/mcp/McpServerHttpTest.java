@@ -113,6 +113,17 @@ class McpServerHttpTest {
     }
 
     @Test
+    void otherSpellingsOfThePathAreAuthenticatedToo() throws Exception {
+        for (String path : new String[]{"/mcp;x=1", "/mcp/", "/mcp/tools", "/mcp/..;/mcp"}) {
+            HttpResponse<String> anonymous = post(null, null, initializeBody(), path);
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+            HttpResponse<String> authenticated = post(adminKey, null, initializeBody(), path);
+            assertThat(authenticated.statusCode()).as(path).isNotEqualTo(500).satisfiesAnyOf(
+                    status -> assertThat(status).isEqualTo(404), status -> assertThat(status).isEqualTo(200));
+        }
+    }
+
+    @Test
     void listsTheToolsTheKeyMayUseInPagesWithTheRegistrysSchemasAndMappedAnnotations() {
         McpSyncClient client = client(adminKey);
 
@@ -436,7 +447,11 @@ class McpServerHttpTest {
     }
 
     private static HttpResponse<String> post(String key, String session, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/mcp"))
+        return post(key, session, body, "/mcp");
+    }
+
+    private static HttpResponse<String> post(String key, String session, String body, String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
