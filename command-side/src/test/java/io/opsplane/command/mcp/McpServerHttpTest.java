@@ -82,10 +82,13 @@ class McpServerHttpTest {
                     context.getBeanFactory().registerSingleton("gatedTool", new GatedTool());
                     context.getBeanFactory().registerSingleton("slowTool", new SlowTool());
                     context.getBeanFactory().registerSingleton("toggleTool", new ToggleTool());
+                    context.getBeanFactory().registerSingleton("limitedTool", new LimitedTool());
                 })
                 .run("--server.port=0", "--spring.mongodb.uri=" + uri, "--opsplane.data-dir=" + dataDir,
                         "--opsplane.mcp.page-size=2", "--opsplane.mcp.call-wait=3s",
-                        "--opsplane.mcp.progress-interval=500ms", "--opsplane.mcp.catalogue-check-interval=200ms");
+                        "--opsplane.mcp.progress-interval=500ms", "--opsplane.mcp.catalogue-check-interval=200ms",
+                        "--opsplane.rate-limit.tools[0].name=test.limited", "--opsplane.rate-limit.tools[0].per-minute=1",
+                        "--opsplane.rate-limit.tools[0].burst=1");
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
         Credentials.awaitProjected(app, adminKey);
@@ -254,6 +257,43 @@ class McpServerHttpTest {
         assertThat(early.isError()).isTrue();
         assertThat(structured(early).path("code").asText()).isEqualTo("not_approved");
         assertThat(GATED_RUNS.get()).isEqualTo(runs);
+    }
+
+    @Test
+    void onceAPersonApprovesTheAgentRunsTheRequestOnceThroughExecuteApproved() throws Exception {
+        String agent = issueKey("agent:gated", "tools:execute", null).key();
+        String approver = issueHumanKey("bob@example.com", "approvals:approve");
+        McpSyncClient client = client(agent);
+        int runs = GATED_RUNS.get();
+
+        String requestId = structured(client.callTool(call("test.gated", Map.of("target", "db-7"))
+                .meta(Map.of(CallRequest.REASON, "rotate")).build())).path("approvalRequestId").asText();
+        HttpResponse<String> approved = JsonPost.send(HTTP, base, "/v1/approval-requests/" + requestId + "/approve",
+                approver, "{\"comment\":\"ok\"}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+        McpSchema.CallToolResult run = client.callTool(call("opsplane.execute_approved",
+                Map.of("approvalRequestId", requestId, "input", Map.of("target", "db-7"))).build());
+        assertThat(run.isError()).as(text(run)).isFalse();
+        assertThat(structured(run).path("status").asText()).isEqualTo("succeeded");
+        McpSchema.CallToolResult again = client.callTool(call("opsplane.execute_approved",
+                Map.of("approvalRequestId", requestId, "input", Map.of("target", "db-7"))).build());
+        assertThat(again.isError()).isTrue();
+        assertThat(structured(again).path("code").asText()).isEqualTo("already_executed");
+        assertThat(GATED_RUNS.get()).isEqualTo(runs + 1);
+    }
+
+    @Test
+    void aToolsRateLimitRefusesTheCallAsRestWould() {
+        McpSyncClient client = client(adminKey);
+
+        McpSchema.CallToolResult first = client.callTool(call("test.limited", Map.of()).build());
+        McpSchema.CallToolResult second = client.callTool(call("test.limited", Map.of()).build());
+
+        assertThat(first.isError()).as(text(first)).isFalse();
+        assertThat(second.isError()).isTrue();
+        assertThat(structured(second).path("code").asText()).isEqualTo("rate_limited");
+        assertThat(structured(second).path("status").asInt()).isEqualTo(429);
     }
 
     @Test
@@ -479,6 +519,16 @@ class McpServerHttpTest {
         return new IssuedKey(issued.path("id").asText(), issued.path("key").asText());
     }
 
+    private static String issueHumanKey(String principal, String scope) throws Exception {
+        String body = "{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"human\","
+                + "\"scopes\":[\"" + scope + "\"]}";
+        HttpResponse<String> response = JsonPost.send(HTTP, base, "/v1/api-keys", adminKey, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        String key = JSON.readTree(response.body()).path("key").asText();
+        Credentials.awaitProjected(app, key);
+        return key;
+    }
+
     private abstract static class TestTool implements Tool {
         private final String name;
         private final String inputSchema;
@@ -545,6 +595,17 @@ class McpServerHttpTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return Map.of("count", 1);
+        }
+    }
+
+    private static final class LimitedTool extends TestTool {
+        LimitedTool() {
+            super("test.limited", "{\"type\":\"object\"}", ApprovalPolicy.none());
+        }
+
+        @Override
+        public Map<String, Object> run(JsonNode input, ToolContext context) {
             return Map.of("count", 1);
         }
     }
