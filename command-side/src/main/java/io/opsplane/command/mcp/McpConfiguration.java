@@ -1,6 +1,7 @@
 package io.opsplane.command.mcp;
 
 import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
 import io.opsplane.platform.auth.ApiKeyAuthenticator;
@@ -24,11 +25,13 @@ class McpConfiguration {
     static final int FILTER_ORDER = 11;
 
     @Bean
-    HttpServletStreamableServerTransportProvider mcpTransport(EdgeProperties edge) {
+    HttpServletStreamableServerTransportProvider mcpTransport(EdgeProperties edge, McpProperties properties) {
         return HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(TransportJson.mapper())
                 .mcpEndpoint(McpAuthenticationFilter.PATH)
                 .maxRequestSize((int) Math.min(edge.maxBodyBytes(), Integer.MAX_VALUE))
+                .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
+                        .allowedOrigins(properties.allowedOrigins()).build())
                 .contextExtractor(request -> request.getAttribute(ApiKeyAuthenticationFilter.ATTRIBUTE) == null
                         ? McpTransportContext.EMPTY
                         : McpTransportContext.create(Map.of(McpServer.KEY,

@@ -4,6 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The MCP server at {@code /mcp}.
@@ -15,11 +16,15 @@ import java.time.Duration;
  * @param pageSize               tools per {@code tools/list} page
  * @param catalogueCheckInterval how often the server compares the catalogue (tools and their availability) with
  *                               the one it last listed, and sends {@code notifications/tools/list_changed} on a change
+ * @param allowedOrigins         browser origins allowed to call {@code /mcp} ({@code https://ops.example.com},
+ *                               {@code http://localhost:*}); a request carrying any other {@code Origin} is refused
+ *                               with {@code 403} (DNS rebinding). Agents and hosts send no {@code Origin}.
  */
 @ConfigurationProperties("opsplane.mcp")
 public record McpProperties(
         @DefaultValue("10s") Duration callWait,
         @DefaultValue("1s") Duration progressInterval,
         @DefaultValue("50") int pageSize,
-        @DefaultValue("5s") Duration catalogueCheckInterval) {
+        @DefaultValue("5s") Duration catalogueCheckInterval,
+        @DefaultValue List<String> allowedOrigins) {
 }

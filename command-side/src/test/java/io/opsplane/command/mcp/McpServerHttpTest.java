@@ -415,6 +415,19 @@ class McpServerHttpTest {
     }
 
     @Test
+    void aRequestFromAForeignBrowserOriginIsRefused() throws Exception {
+        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                .header("Authorization", "Bearer " + adminKey)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Origin", "http://attacker.example")
+                .POST(HttpRequest.BodyPublishers.ofString(initializeBody())).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    }
+
+    @Test
     void aSessionBelongsToTheKeyThatOpenedIt() throws Exception {
         HttpResponse<String> opened = post(adminKey, null, initializeBody());
         assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
