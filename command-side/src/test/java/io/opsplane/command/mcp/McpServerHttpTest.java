@@ -522,24 +522,22 @@ class McpServerHttpTest {
     }
 
     private static IssuedKey issueKey(String principal, String scope, String tools) throws Exception {
-        String body = "{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"agent\","
+        return issue("{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"agent\","
                 + "\"owner\":\"owner@example.com\",\"scopes\":[\"" + scope + "\"]"
-                + (tools == null ? "" : ",\"tools\":" + tools) + "}";
+                + (tools == null ? "" : ",\"tools\":" + tools) + "}");
+    }
+
+    private static String issueHumanKey(String principal, String scope) throws Exception {
+        return issue("{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"human\","
+                + "\"scopes\":[\"" + scope + "\"]}").key();
+    }
+
+    private static IssuedKey issue(String body) throws Exception {
         HttpResponse<String> response = JsonPost.send(HTTP, base, "/v1/api-keys", adminKey, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode issued = JSON.readTree(response.body());
         Credentials.awaitProjected(app, issued.path("key").asText());
         return new IssuedKey(issued.path("id").asText(), issued.path("key").asText());
-    }
-
-    private static String issueHumanKey(String principal, String scope) throws Exception {
-        String body = "{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"human\","
-                + "\"scopes\":[\"" + scope + "\"]}";
-        HttpResponse<String> response = JsonPost.send(HTTP, base, "/v1/api-keys", adminKey, body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        String key = JSON.readTree(response.body()).path("key").asText();
-        Credentials.awaitProjected(app, key);
-        return key;
     }
 
     private abstract static class TestTool implements Tool {
