@@ -48,7 +48,10 @@ import java.util.Optional;
  * a second create of the same aggregate fails in the store, and the existing execution answers.
  */
 @Service
-class ExecutionService {
+public class ExecutionService {
+
+    /** The longest {@code reason} a request may carry, whatever door it came through. */
+    public static final int MAX_REASON_LENGTH = 2000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -81,14 +84,14 @@ class ExecutionService {
     }
 
     /** A request, already parsed: tool name, raw input, mode, reason and the optional idempotency key. */
-    record Submission(String tool, JsonNode input, ExecutionMode mode, String reason, String idempotencyKey) {
+    public record Submission(String tool, JsonNode input, ExecutionMode mode, String reason, String idempotencyKey) {
     }
 
     /** What to answer: the execution and whether it is still in progress (202) or done (200). */
-    record Outcome(RecordedExecution execution, boolean inProgress) {
+    public record Outcome(RecordedExecution execution, boolean inProgress) {
     }
 
-    Outcome submit(Submission submission, AuthenticatedKey key, Duration wait) {
+    public Outcome submit(Submission submission, AuthenticatedKey key, Duration wait) {
         Tool tool = registry.find(submission.tool()).orElseThrow(() -> ApiException.notFound("tool_not_found",
                 "no tool named '" + submission.tool() + "' is registered"));
         ToolDescriptor descriptor = tool.descriptor();
@@ -227,7 +230,7 @@ class ExecutionService {
      * the request recorded, as {@code ApprovedExecutions} builds it should this process die after the
      * claim; while this runs, that processor waits, so the run does not start before its secrets are held.
      */
-    Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
+    public Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
         // The key's tool patterns before admission, so that a refused key spends nothing of the tool's limits.
         ApprovalRequestView request = approvals.getFor(requestId, key);
         registry.find(request.tool()).ifPresent(this::refuseUnavailable);
@@ -256,6 +259,14 @@ class ExecutionService {
             approvals.endExecution(requestId);
         }
         return answer(executionId, wait);
+    }
+
+    /**
+     * The execution once it has an outcome, or as it stands when {@code wait} has passed (at once for
+     * {@link Duration#ZERO}); empty for an id no execution has. For doors that wait in slices (MCP's progress).
+     */
+    public Optional<Outcome> await(String executionId, Duration wait) {
+        return waiter.await(executionId, wait).map(e -> new Outcome(e, !e.view().status().isTerminal()));
     }
 
     private Plan plan(Tool tool, JsonNode input) {
