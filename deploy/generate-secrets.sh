@@ -30,3 +30,5 @@ write mongo_keyfile "$(head -c 756 /dev/urandom | base64 | tr -d '\n')"
 write opsplane_mongodb_uri "mongodb://opsplane:$(random_base64url 32)@mongo:27017/opsplane?replicaSet=rs0&authSource=opsplane"
 # As the command side generates keys: ops_ and 256 random bits in base64url.
 write opsplane_admin_key "ops_$(random_base64url 32)"
+# The server secret API keys are stored under (HMAC-SHA256), 256 random bits in base64; both sides read it.
+write opsplane_key_pepper "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
