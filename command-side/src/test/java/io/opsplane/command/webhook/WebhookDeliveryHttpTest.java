@@ -85,7 +85,7 @@ class WebhookDeliveryHttpTest {
             Received received = received(exchange);
             if (!slowRecovered.get()) {
                 try {
-                    Thread.sleep(1_500);
+                    Thread.sleep(5_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -104,7 +104,7 @@ class WebhookDeliveryHttpTest {
                 "--opsplane.webhooks.max-attempts=3",
                 "--opsplane.webhooks.initial-backoff=50ms",
                 "--opsplane.webhooks.max-backoff=100ms",
-                "--opsplane.webhooks.timeout=300ms",
+                "--opsplane.webhooks.timeout=1500ms",
                 "--opsplane.webhooks.poll-interval=20ms");
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
