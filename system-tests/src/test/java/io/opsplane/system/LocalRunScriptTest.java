@@ -126,7 +126,8 @@ class LocalRunScriptTest {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String row : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> rows = Files.readAllLines(file);
+            for (String row : rows.subList(1, rows.size())) {
                 String[] fields = row.trim().split("\\s+");
                 String[] local = fields[1].split(":");
                 if (fields[3].equals("0A") && Integer.parseInt(local[1], 16) == port) {
