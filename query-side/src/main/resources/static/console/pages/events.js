@@ -37,6 +37,11 @@ export async function eventsPage({ main }) {
         let problem = {};
         try { problem = await response.json(); } catch { /* not JSON */ }
         problem.retryAfter = response.headers.get('Retry-After');
+        if (response.status === 403) {
+          state.textContent = sentenceFor(response.status, problem) + ' The live feed needs the scope logs:read.';
+          state.dataset.state = 'refused';
+          return;
+        }
         throw new Error(sentenceFor(response.status, problem));
       }
       attempt = 0;
