@@ -11,9 +11,15 @@ export async function metricsPage({ main }) {
   let window = sessionStorage.getItem('opsplane.metricsWindow') || '1h';
   const picker = h('div', { class: 'buttons', role: 'group', 'aria-label': 'Window' });
   const body = h('div', { id: 'metrics-body' });
+  let loads = 0;
+  // Only the answer to the latest request is drawn, so a quick change of window never shows an older one.
   const load = async () => {
-    const metrics = await api('GET', '/v1/metrics?window=' + window);
+    const asked = window;
+    const current = ++loads;
+    const metrics = await api('GET', '/v1/metrics?window=' + asked);
+    if (current !== loads) return;
     body.replaceChildren(...render(metrics));
+    body.dataset.window = asked;
   };
   for (const w of WINDOWS) {
     picker.append(h('button', { type: 'button', 'aria-pressed': String(w === window), 'data-window': w, onclick: (event) => {

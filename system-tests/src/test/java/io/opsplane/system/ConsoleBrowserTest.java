@@ -126,12 +126,12 @@ class ConsoleBrowserTest {
         String approver = system.issueKey(human("dave@example.com", "approvals:approve")).path("key").asText();
         String id = requestApproval(requester, "meanwhile");
         signInAt("#/approvals", approver);
-        WebElement card = card(id);
+        card(id);
 
         HttpResponse<String> rejected = system.post("/v1/approval-requests/" + id + "/reject", system.adminKey(),
                 "{\"reason\":\"not today\"}");
         assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
-        card.findElement(By.xpath(".//button[text()='Approve']")).click();
+        card(id).findElement(By.xpath(".//button[text()='Approve']")).click();
 
         assertThat(browser.find(By.cssSelector("#approvals-notice [role=alert]")).getText())
                 .contains("was decided meanwhile", "rejected", "refreshed");
@@ -175,7 +175,8 @@ class ConsoleBrowserTest {
         execute("metrics");
         signInAt("#/metrics", system.adminKey());
         browser.find(By.cssSelector("button[data-window='15m']")).click();
-        WebElement bar = browser.find(By.cssSelector("svg.chart rect[data-tool='service.healthcheck'][data-series='executions']"));
+        WebElement bar = browser.find(By.cssSelector(
+                "#metrics-body[data-window='15m'] svg.chart rect[data-tool='service.healthcheck'][data-series='executions']"));
         assertThat(Double.parseDouble(bar.getAttribute("data-value"))).isGreaterThanOrEqualTo(1);
         assertThat(Double.parseDouble(bar.getAttribute("width"))).isGreaterThan(0);
         assertThat(browser.driver.findElements(By.cssSelector("svg.chart"))).hasSize(3);
