@@ -2,7 +2,6 @@ package io.opsplane.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +13,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,20 +31,13 @@ class ConsoleBrowserTest {
     static Path dataDir;
 
     private static RunningSystem system;
-    private static HttpServer target;
-    private static String targetUrl;
+    private static HealthTarget target;
     private Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         Browser.assumeInstalled();
-        target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        target.createContext("/ok", exchange -> {
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        target.start();
-        targetUrl = "http://127.0.0.1:" + target.getAddress().getPort();
+        target = HealthTarget.start();
         system = RunningSystem.start(dataDir);
     }
 
@@ -56,7 +47,7 @@ class ConsoleBrowserTest {
             system.close();
         }
         if (target != null) {
-            target.stop(0);
+            target.close();
         }
     }
 
@@ -156,7 +147,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void theLiveFeedReceivesANewEvent() throws Exception {
+    void theLiveFeedReceivesANewEventAndResumesFromItsLastOneAfterAPause() throws Exception {
         signInAt("#/events", system.adminKey());
         browser.await(d -> "live".equals(d.findElement(By.id("feed-state")).getAttribute("data-state")));
         JsonNode execution = execute("live feed");
@@ -168,6 +159,12 @@ class ConsoleBrowserTest {
 
         browser.find(By.xpath("//button[text()='Pause']")).click();
         assertThat(browser.find(By.id("feed-state")).getText()).startsWith("Paused");
+        String whilePaused = execute("while paused").path("executionId").asText();
+        assertThat(browser.driver.findElements(By.xpath("//ol[@id='feed']/li[.//a[text()='" + whilePaused + "']]"))).isEmpty();
+
+        browser.find(By.xpath("//button[text()='Resume']")).click();
+        browser.find(By.xpath("//ol[@id='feed']/li[@data-type='execution.succeeded'][.//a[text()='" + whilePaused + "']]"));
+        assertThat(browser.find(By.id("feed-state")).getText()).contains("resumed after event");
     }
 
     @Test
@@ -253,8 +250,7 @@ class ConsoleBrowserTest {
     }
 
     private String requestApproval(String key, String reason) throws Exception {
-        HttpResponse<String> created = system.post("/v1/approval-requests", key, "{\"tool\":\"service.healthcheck\","
-                + "\"input\":{\"url\":\"" + targetUrl + "/ok\",\"expectStatus\":204},\"reason\":\"" + reason + "\"}");
+        HttpResponse<String> created = system.post("/v1/approval-requests", key, healthcheck(reason));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode request = JSON.readTree(created.body());
         String id = request.path("id").asText();
@@ -268,14 +264,18 @@ class ConsoleBrowserTest {
     }
 
     private JsonNode execute(String reason) throws Exception {
-        HttpResponse<String> executed = system.post("/v1/executions", system.adminKey(), "{\"tool\":\"service.healthcheck\","
-                + "\"input\":{\"url\":\"" + targetUrl + "/ok\",\"expectStatus\":204},\"reason\":\"" + reason + "\"}");
+        HttpResponse<String> executed = system.post("/v1/executions", system.adminKey(), healthcheck(reason));
         assertThat(executed.statusCode()).as(executed.body()).isEqualTo(200);
         JsonNode execution = JSON.readTree(executed.body());
         HttpResponse<String> read = system.get("/v1/executions/" + execution.path("executionId").asText() + "?minPosition="
                 + execution.path("position").asLong(), system.adminKey());
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         return execution;
+    }
+
+    private static String healthcheck(String reason) {
+        return "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + target.okUrl() + "\",\"expectStatus\":204},"
+                + "\"reason\":\"" + reason + "\"}";
     }
 
     private static String human(String principal, String... scopes) {
