@@ -34,11 +34,11 @@ export async function apiKeysPage({ main }) {
       if (e instanceof ApiError) notice.replaceChildren(message('error', e.message)); else throw e;
     }
   };
-  main.append(h('h1', {}, 'API keys'), notice, issueForm(notice, load), listing);
+  main.append(h('h1', {}, 'API keys'), notice, issueForm(load), listing);
   await load();
 }
 
-function issueForm(notice, reload) {
+function issueForm(reload) {
   const field = (id, label, control, hint) => h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', { id: id + '-hint' }, hint) : null);
   const name = h('input', { id: 'key-name', required: true, maxlength: 200 });
   const principal = h('input', { id: 'key-principal', required: true, placeholder: 'alice@example.com or agent:deploy-bot' });
@@ -74,7 +74,6 @@ function issueForm(notice, reload) {
   h('fieldset', {}, h('legend', {}, 'Scopes'), scopes),
   h('button', { type: 'submit', class: 'primary' }, 'Issue key'),
   result);
-  void notice;
   return form;
 }
 

@@ -11,16 +11,23 @@ export async function executionsPage({ main }) {
   const field = (id, label, control) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
   const tool = h('input', { id: 'filter-tool', name: 'tool', placeholder: 'e.g. billing.refund' });
   const status = h('select', { id: 'filter-status', name: 'status' }, h('option', { value: '' }, 'any'), STATUSES.map((s) => h('option', { value: s }, s)));
-  const who = h('input', { id: 'filter-actor', name: 'actor', placeholder: 'key id' });
+  const who = h('input', { id: 'filter-actor', name: 'actor', placeholder: 'e.g. alice@example.com' });
   const results = h('div', { id: 'executions-results' });
   const cursors = [];
+  // The filters as last applied: paging keeps them even while the fields are being edited.
+  let applied = {};
 
   const load = async (cursor) => {
-    const page = await api('GET', '/v1/executions' + query({ tool: tool.value.trim(), status: status.value, actor: who.value.trim(), limit: PAGE_SIZE, cursor }));
-    render(page, cursor);
+    const page = await api('GET', '/v1/executions' + query({ ...applied, limit: PAGE_SIZE, cursor }));
+    render(page);
   };
-  const render = (page, cursor) => {
-    const filtered = tool.value || status.value || who.value;
+  const apply = () => {
+    applied = { tool: tool.value.trim(), status: status.value, actor: who.value.trim() };
+    cursors.length = 0;
+    return load();
+  };
+  const render = (page) => {
+    const filtered = applied.tool || applied.status || applied.actor;
     if (!page.items.length) {
       results.replaceChildren(h('p', { class: 'empty' }, filtered ? 'No execution matches these filters.' : 'There are no executions yet. ' + EMPTY_HELP));
     } else {
@@ -30,14 +37,14 @@ export async function executionsPage({ main }) {
     if (cursors.length) nav.append(h('button', { type: 'button', onclick: () => { cursors.pop(); load(cursors[cursors.length - 1]).catch(show); } }, 'Previous page'));
     if (page.nextCursor) nav.append(h('button', { type: 'button', onclick: () => { cursors.push(page.nextCursor); load(page.nextCursor).catch(show); } }, 'Next page'));
     results.append(nav);
-    void cursor;
+    results.dataset.status = applied.status;
   };
   const show = (e) => { if (!(e instanceof ApiError && e.status === 401)) results.replaceChildren(message('error', e.message)); };
-  const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter executions', onsubmit: (event) => { event.preventDefault(); cursors.length = 0; load().catch(show); } },
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter executions', onsubmit: (event) => { event.preventDefault(); apply().catch(show); } },
     field('filter-tool', 'Tool', tool), field('filter-status', 'Status', status), field('filter-actor', 'Actor', who),
     h('button', { type: 'submit' }, 'Filter'));
   main.append(h('h1', {}, 'Executions'), form, results);
-  await load().catch(show);
+  await apply().catch(show);
 }
 
 function executionTable(items) {

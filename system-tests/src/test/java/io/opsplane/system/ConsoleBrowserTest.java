@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -135,7 +136,14 @@ class ConsoleBrowserTest {
         signInAt("#/executions", system.adminKey());
         browser.find(By.cssSelector("table.executions"));
         browser.screenshot("executions");
-        browser.find(By.cssSelector("a[href='#/executions/" + execution.path("executionId").asText() + "']")).click();
+        new Select(browser.find(By.id("filter-status"))).selectByValue("failed");
+        browser.find(By.xpath("//button[text()='Filter']")).click();
+        assertThat(browser.find(By.cssSelector("#executions-results .empty")).getText()).contains("No execution matches");
+        new Select(browser.find(By.id("filter-status"))).selectByValue("succeeded");
+        browser.find(By.id("filter-tool")).sendKeys("service.healthcheck");
+        browser.find(By.xpath("//button[text()='Filter']")).click();
+        browser.find(By.cssSelector("#executions-results[data-status='succeeded'] a[href='#/executions/"
+                + execution.path("executionId").asText() + "']")).click();
 
         WebElement timeline = browser.find(By.cssSelector("ol.timeline"));
         browser.await(d -> timeline.findElements(By.cssSelector("li")).size() >= 3);
@@ -144,6 +152,36 @@ class ConsoleBrowserTest {
         assertThat(types.indexOf("execution.requested")).isLessThan(types.indexOf("execution.succeeded"));
         assertThat(browser.find(By.tagName("main")).getText()).contains("service.healthcheck", "succeeded", "timeline");
         browser.screenshot("execution");
+    }
+
+    @Test
+    void theExecutionLogPagesThroughTheApisCursors() throws Exception {
+        long position = 0;
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> planned = system.post("/v1/executions", system.adminKey(), "{\"tool\":\"service.healthcheck\","
+                    + "\"mode\":\"plan\",\"input\":{\"url\":\"" + target.okUrl() + "\"}}");
+            assertThat(planned.statusCode()).as(planned.body()).isEqualTo(200);
+            position = JSON.readTree(planned.body()).path("position").asLong();
+        }
+        assertThat(system.get("/v1/executions?limit=1&minPosition=" + position, system.adminKey()).statusCode()).isEqualTo(200);
+        signInAt("#/executions", system.adminKey());
+        List<String> first = executionLinks(List.of());
+        assertThat(first).hasSize(25);
+
+        browser.find(By.xpath("//button[text()='Next page']")).click();
+        List<String> second = executionLinks(first);
+        assertThat(second).isNotEmpty().doesNotContainAnyElementsOf(first);
+        browser.find(By.xpath("//button[text()='Previous page']")).click();
+        assertThat(executionLinks(second)).isEqualTo(first);
+    }
+
+    /** The execution links of the page shown once it differs from {@code before}. */
+    private List<String> executionLinks(List<String> before) {
+        return browser.await(d -> {
+            List<String> links = d.findElements(By.cssSelector("table.executions a")).stream()
+                    .map(a -> a.getAttribute("href")).toList();
+            return links.isEmpty() || links.equals(before) ? null : links;
+        });
     }
 
     @Test

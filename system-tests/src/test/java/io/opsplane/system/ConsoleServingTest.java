@@ -65,6 +65,7 @@ class ConsoleServingTest {
             assertThat(script.statusCode()).as(path).isEqualTo(200);
             assertThat(script.headers().firstValue("Content-Type")).as(path)
                     .hasValueSatisfying(type -> assertThat(type).contains("javascript"));
+            assertThat(script.headers().firstValue("Cache-Control")).as(path).hasValue("no-cache");
             Matcher imports = IMPORT.matcher(script.body());
             while (imports.find()) {
                 pending.add(URI.create("http://x" + path).resolve(imports.group(1)).getPath());
