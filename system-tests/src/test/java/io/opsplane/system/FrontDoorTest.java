@@ -100,6 +100,11 @@ class FrontDoorTest {
                 "/v3/api-docs/.." + path,
                 "/swagger-ui/..%2F.." + path,
                 "/swagger-ui.html/.." + path,
+                "/console/.." + path,
+                "/console/%2e%2e" + path,
+                "/console;" + path,
+                "/console" + path,
+                "/;" + path,
                 "/" + first.toUpperCase() + rest,
                 path + "%20"));
         return variants;
@@ -189,11 +194,11 @@ class FrontDoorTest {
 
     @Test
     void thePublicListIsExactAndEverythingElseNeedsAKey() throws Exception {
-        for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/v3/api-docs")) {
+        for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/v3/api-docs", "/", "/console/app.js")) {
             assertThat(RawHttp.send(system.baseUrl(), "GET", open, Map.of(), null).status()).as(open).isEqualTo(200);
         }
-        for (String closed : Stream.of("/actuator/healthz", "/actuator/prometheus", "/v3/api-docsx", "/", "/nowhere",
-                "/v1", "/error", "/swagger-uix/index.html").toList()) {
+        for (String closed : Stream.of("/actuator/healthz", "/actuator/prometheus", "/v3/api-docsx", "/nowhere",
+                "/v1", "/error", "/swagger-uix/index.html", "/consolex", "/consolex/app.js").toList()) {
             RawHttp.Response response = RawHttp.send(system.baseUrl(), "GET", closed, Map.of(), null);
             assertThat(response.status()).as(closed).isEqualTo(401);
             assertThat(response.body()).as(closed).contains("\"code\":\"unauthenticated\"");

@@ -45,10 +45,13 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
 
     /**
      * Served without a key, each with everything below it: liveness and readiness, the OpenAPI
-     * document and Swagger UI. Everything else is authenticated first.
+     * document, Swagger UI, and the operator console, whose page is the root {@code /} (the root
+     * alone, never what lies below it) and whose scripts and styles lie below {@code /console}. The
+     * console holds no data: every request it makes carries the operator's key. Everything else is
+     * authenticated first.
      */
-    public static final List<String> PUBLIC_PATHS =
-            List.of("/actuator/health", "/v3/api-docs", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui");
+    public static final List<String> PUBLIC_PATHS = List.of("/actuator/health", "/v3/api-docs", "/v3/api-docs.yaml",
+            "/swagger-ui.html", "/swagger-ui", "/", "/console");
 
     @Bean
     Clock clock() {
