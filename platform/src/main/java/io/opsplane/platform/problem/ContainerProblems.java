@@ -3,7 +3,8 @@ package io.opsplane.platform.problem;
 /**
  * The problem for a status the servlet container set itself, before or outside the application: a request
  * line, target or header it could not parse, an unknown path, a body it refused. Only the status is known
- * there, so the code follows from it alone.
+ * there, so the code follows from it alone. What the container could not parse is bad input, so its
+ * {@code 501} (an unknown transfer coding) and {@code 505} (an unknown HTTP version) become {@code 400}.
  */
 final class ContainerProblems {
 
@@ -12,9 +13,9 @@ final class ContainerProblems {
 
     static ApiException forStatus(int status) {
         return switch (status) {
-            case 400, 414, 431 -> new ApiException(status, "invalid_parameter", "Bad request",
-                    "the request line, its path or query, or a header is not valid HTTP (check the percent-encoding,"
-                            + " which must be UTF-8, and the sizes)");
+            case 400, 414, 431, 501, 505 -> new ApiException(status, "invalid_parameter", "Bad request",
+                    "the request is not valid HTTP: its request line, path or query, a header or the framing of its"
+                            + " body (percent-encoding must be well-formed UTF-8; mind the size limits)");
             case 404 -> new ApiException(404, "not_found", "Not found", "no such resource");
             case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", "method not supported here");
             case 406 -> new ApiException(406, "not_acceptable", "Not acceptable", "this resource is available as application/json");

@@ -18,7 +18,8 @@ public class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        // Called directly, not by the container for an error, it is a path like any other that nothing serves.
         Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        return Problems.response(ContainerProblems.forStatus(statusAttribute instanceof Integer s ? s : 500));
+        return Problems.response(ContainerProblems.forStatus(statusAttribute instanceof Integer s ? s : 404));
     }
 }
