@@ -3,12 +3,12 @@ package io.opsplane.command.webhook;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.webhook.DeleteWebhookCommand;
 import io.opsplane.api.webhook.RegisterWebhookCommand;
+import io.opsplane.command.connector.http.TargetGuard;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.InvalidInputException;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,14 +40,17 @@ class WebhookController {
     private final CommandGateway commands;
     private final WebhookSubscriptions subscriptions;
     private final Clock clock;
+    private final TargetGuard guard;
 
-    WebhookController(CommandGateway commands, WebhookSubscriptions subscriptions, Clock clock) {
+    WebhookController(CommandGateway commands, WebhookSubscriptions subscriptions, Clock clock, TargetGuard guard) {
+        this.guard = guard;
         this.commands = commands;
         this.subscriptions = subscriptions;
         this.clock = clock;
     }
 
-    record RegisterRequest(@NotBlank String url,
+    record RegisterRequest(@NotNull @Pattern(regexp = "(?i)https?://[^/?#\\s]+([/?#]\\S*)?",
+                                    message = "must be an absolute http or https URL") String url,
                            @NotEmpty(message = "must list at least one event type, or \"*\"")
                            List<@NotNull @Pattern(regexp = EVENT_TYPE,
                                    message = "must be an event type such as execution.succeeded, or \"*\"") String> eventTypes,
@@ -85,7 +89,8 @@ class WebhookController {
         return ResponseEntity.noContent().build();
     }
 
-    private static void validate(RegisterRequest request) {
+    /** The URL must parse, and its host must not resolve to an address the SSRF guard denies (checked again per delivery). */
+    private void validate(RegisterRequest request) {
         URI url;
         try {
             url = URI.create(request.url());
@@ -98,6 +103,13 @@ class WebhookController {
         if (url.getRawUserInfo() != null) {
             // Credentials in a URL end up in logs and in every copy of it; receivers verify the signature instead.
             throw new InvalidInputException("/url", "must not carry credentials (user:password@); deliveries are signed");
+        }
+        try {
+            guard.resolve(url);
+        } catch (UnknownHostException e) {
+            // Not resolvable yet is not a bad registration: every delivery resolves and checks again.
+        } catch (TargetGuard.DeniedTargetException e) {
+            throw new InvalidInputException("/url", e.getMessage());
         }
     }
 }

@@ -30,7 +30,9 @@ import tools.jackson.databind.DatabindException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +79,18 @@ public class ProblemHandler {
         e.getBindingResult().getFieldErrors().forEach(error ->
                 errors.add(new FieldError(pointer(error.getField()), error.getDefaultMessage())));
         e.getBindingResult().getGlobalErrors().forEach(error -> errors.add(new FieldError("", error.getDefaultMessage())));
-        errors.sort(Comparator.comparing(FieldError::path));
+        List<String> fields = fieldOrder(e.getParameter().getParameterType());
+        errors.sort(Comparator.comparingInt((FieldError error) -> {
+            String first = error.path().isEmpty() ? "" : error.path().substring(1).split("/")[0];
+            int index = fields.indexOf(first);
+            return index < 0 ? Integer.MAX_VALUE : index;
+        }).thenComparing(FieldError::path));
         return Problems.response(new InvalidInputException(errors));
+    }
+
+    /** A request record's fields in the order it declares them, the order its errors are listed in. */
+    private static List<String> fieldOrder(Class<?> type) {
+        return type.isRecord() ? Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList() : List.of();
     }
 
     /** The container could not decode the query string (bad percent-encoding, not UTF-8). */
