@@ -69,7 +69,7 @@ public final class Gateway implements AutoCloseable {
     /** Longer than the longest request a side may hold ({@code ?wait=60}) plus its own work. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** How long a client may take to send its request head or the next part of its body: the sides' Tomcat default. */
+    /** How long a client may take to send its request head or the next part of its body, as on the sides. */
     static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
 
     /** RFC 9110 section 7.6.1, plus the ones the JDK client sets itself. */

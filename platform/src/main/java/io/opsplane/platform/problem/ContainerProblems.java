@@ -13,7 +13,7 @@ final class ContainerProblems {
 
     static ApiException forStatus(int status) {
         return switch (status) {
-            case 400, 414, 431, 501, 505 -> new ApiException(status, "invalid_parameter", "Bad request",
+            case 400, 414, 431, 501, 505 -> new ApiException(status >= 500 ? 400 : status, "invalid_parameter", "Bad request",
                     "the request is not valid HTTP: its request line, path or query, a header or the framing of its"
                             + " body (percent-encoding must be well-formed UTF-8; mind the size limits)");
             case 404 -> new ApiException(404, "not_found", "Not found", "no such resource");

@@ -68,6 +68,7 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
             "/swagger-ui.html", "/swagger-ui", "/", "/console");
     /** Paths that answer with a stream that stays open; they count against the streams cap, not the requests cap. */
     static final Set<String> STREAM_PATHS = Set.of("/v1/events/stream");
+    static final int CLIENT_TIMEOUT_MILLIS = 20_000;
 
     private final JsonMapper jsonMapper;
 
@@ -151,20 +152,25 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
 
     /**
      * Tomcat answers what it refuses before the application sees it (bad request lines, targets, headers) with
-     * problem+json too: its host's error report valve is replaced, including the plain one Boot adds.
+     * problem+json too: its host's error report valve is replaced, including the plain one Boot adds. A client gets
+     * {@value #CLIENT_TIMEOUT_MILLIS} ms to send its request head (and each part of its body), as on the gateway.
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-        return factory -> factory.addContextCustomizers(context -> {
-            if (context.getParent() instanceof StandardHost host) {
-                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-                for (Valve valve : host.getPipeline().getValves()) {
-                    if (valve.getClass() == ErrorReportValve.class) {
-                        host.getPipeline().removeValve(valve);
+        return factory -> {
+            factory.addConnectorCustomizers(connector ->
+                    connector.setProperty("connectionTimeout", Integer.toString(CLIENT_TIMEOUT_MILLIS)));
+            factory.addContextCustomizers(context -> {
+                if (context.getParent() instanceof StandardHost host) {
+                    host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+                    for (Valve valve : host.getPipeline().getValves()) {
+                        if (valve.getClass() == ErrorReportValve.class) {
+                            host.getPipeline().removeValve(valve);
+                        }
                     }
                 }
-            }
-        });
+            });
+        };
     }
 
     @Bean
