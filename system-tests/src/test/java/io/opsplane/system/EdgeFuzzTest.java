@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EdgeFuzzTest {
 
     private static final long SEED = 20261206L;
-    private static final int PROBES_PER_OPERATION = 120;
+    private static final int PROBES_PER_OPERATION = 80;
     private static final int CLIENT_TIMEOUT_MILLIS = 40_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
