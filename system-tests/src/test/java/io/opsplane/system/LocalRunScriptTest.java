@@ -52,15 +52,7 @@ class LocalRunScriptTest {
     void theLocalRunIsPrivateToItsUser() throws Exception {
         Map<String, Integer> ports = Map.of("OPSPLANE_PORT", freePort(), "OPSPLANE_COMMAND_SIDE_PORT", freePort(),
                 "OPSPLANE_QUERY_SIDE_PORT", freePort(), "OPSPLANE_STORE_PORT", freePort());
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("opsplane").toString(), "run")
-                .directory(ROOT.toFile()).redirectErrorStream(true);
-        builder.environment().put("OPSPLANE_DATA_DIR", dataDir.toString());
-        builder.environment().put("OPSPLANE_BUILD", "never");
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
-        builder.environment().remove("OPSPLANE_MONGODB_URI");
-        ports.forEach((name, port) -> builder.environment().put(name, Integer.toString(port)));
-        Process run = builder.start();
+        Process run = script(ports).start();
         List<String> output = new ArrayList<>();
         try {
             awaitRunning(run, output);
@@ -125,15 +117,7 @@ class LocalRunScriptTest {
         List<String> output = new CopyOnWriteArrayList<>();
         try {
             awaitFile(dataDir.resolve("store").resolve("connection-uri"));
-            ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("opsplane").toString(), "run")
-                    .directory(ROOT.toFile()).redirectErrorStream(true);
-            builder.environment().put("OPSPLANE_DATA_DIR", dataDir.toString());
-            builder.environment().put("OPSPLANE_BUILD", "never");
-            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
-            builder.environment().remove("OPSPLANE_MONGODB_URI");
-            ports.forEach((name, port) -> builder.environment().put(name, Integer.toString(port)));
-            run = builder.start();
+            run = script(ports).start();
             awaitRunning(run, output);
 
             assertThat(stale.isAlive()).as("the store the killed run left").isFalse();
@@ -158,6 +142,19 @@ class LocalRunScriptTest {
             }
             endLeftovers(dataDir.resolve("run"));
         }
+    }
+
+    /** {@code ./opsplane run} on this test's data directory and ports, on the jars the build made. */
+    private ProcessBuilder script(Map<String, Integer> ports) {
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("opsplane").toString(), "run")
+                .directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().put("OPSPLANE_DATA_DIR", dataDir.toString());
+        builder.environment().put("OPSPLANE_BUILD", "never");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+        builder.environment().remove("OPSPLANE_MONGODB_URI");
+        ports.forEach((name, port) -> builder.environment().put(name, Integer.toString(port)));
+        return builder;
     }
 
     private static void awaitFile(Path file) throws InterruptedException {

@@ -182,9 +182,7 @@ final class MalformedRequests {
     }
 
     private List<Probe> framingProbes(Operation operation) {
-        String path = concrete(operation) + waitSuffix(operation, "?");
-        String start = operation.method() + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + key
-                + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
+        String start = jsonRequestHead(operation);
         return List.of(
                 probe("chunk size not hex", operation, start + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"),
                 probe("chunk longer than announced", operation, start + "Transfer-Encoding: chunked\r\n\r\n1\r\n{}\r\n0\r\n\r\n"),
@@ -203,14 +201,18 @@ final class MalformedRequests {
      * only, as each holds a connection until then.
      */
     List<Probe> unfinished(Operation operation) {
-        String path = concrete(operation) + waitSuffix(operation, "?");
-        String start = operation.method() + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + key
-                + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
+        String start = jsonRequestHead(operation);
         return List.of(
                 probe("chunked without the last chunk", operation, start + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n"),
                 probe("content length longer than the body", operation, start + "Content-Length: 10\r\n\r\n{}"),
                 new Probe("head never finished", operation.method(),
                         start.substring(0, start.length() - 2).getBytes(StandardCharsets.ISO_8859_1), true));
+    }
+
+    /** The head of an authenticated JSON request to the operation, without its framing headers and blank line. */
+    private String jsonRequestHead(Operation operation) {
+        return operation.method() + " " + concrete(operation) + waitSuffix(operation, "?") + " HTTP/1.1\r\nHost: " + host
+                + "\r\nAuthorization: Bearer " + key + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
     }
 
     private List<Probe> requestLineProbes(Operation operation) {
