@@ -85,6 +85,8 @@ class EdgeFuzzTest {
             } finally {
                 senders.shutdownNow();
             }
+            System.out.printf("EdgeFuzzTest: %d operations, %d requests, %d outside the contract%n", operations.size(),
+                    probes.size(), failures.size());
             assertThat(failures).as("%d of %d probes got an answer outside the contract", failures.size(), probes.size())
                     .isEmpty();
         }
