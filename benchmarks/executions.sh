@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the system, starts it with ./opsplane run (embedded H2 store) on spare ports and a fresh data directory,
+# runs ExecutionsBenchmark against its base URL, then stops everything. Stops by itself.
+# Arguments: clients requests-per-phase warm-up-seconds (default 16 2000 30).
+# PROFILE=1 records a JFR profile of every JVM of the run into benchmarks/target/profiles/ (see docs/performance.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd -P)
+# package, not install: the exec jars ./opsplane run starts, and the benchmark's classes (it needs only the JDK).
+./mvnw -q -B -Pbench -pl benchmarks,query-side,local-run -am package -DskipTests
+
+DATA_DIR=$(mktemp -d -t opsplane-executions-bench.XXXXXX)
+export OPSPLANE_DATA_DIR="$DATA_DIR" OPSPLANE_PORT=${BENCH_PORT:-18380} OPSPLANE_COMMAND_SIDE_PORT=${BENCH_COMMAND_PORT:-18381}
+export OPSPLANE_QUERY_SIDE_PORT=${BENCH_QUERY_PORT:-18382} OPSPLANE_STORE_PORT=${BENCH_STORE_PORT:-28327}
+export OPSPLANE_ADMIN_KEY="ops_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+if [ "${PROFILE:-0}" = 1 ]; then
+  mkdir -p "$ROOT/benchmarks/target/profiles"
+  export JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$ROOT/benchmarks/target/profiles/opsplane-%p.jfr"
+fi
+./opsplane run >"$DATA_DIR/run.out" 2>&1 &
+RUN_PID=$!
+stop() {
+  kill "$RUN_PID" 2>/dev/null || true
+  wait "$RUN_PID" 2>/dev/null || true
+  rm -rf "$DATA_DIR"
+}
+trap stop EXIT
+
+for _ in $(seq 1 240); do
+  if curl -fsS "http://127.0.0.1:$OPSPLANE_COMMAND_SIDE_PORT/actuator/health" >/dev/null 2>&1 \
+     && curl -fsS "http://127.0.0.1:$OPSPLANE_QUERY_SIDE_PORT/actuator/health" >/dev/null 2>&1 \
+     && curl -fsS "http://127.0.0.1:$OPSPLANE_PORT/actuator/health" >/dev/null 2>&1; then
+    break
+  fi
+  kill -0 "$RUN_PID" 2>/dev/null || { cat "$DATA_DIR/run.out"; exit 1; }
+  sleep 1
+done
+
+echo "machine: $(nproc) cores; load before the run:$(uptime | sed 's/.*load average//')"
+timeout 900 java -Xmx512m -cp benchmarks/target/classes io.opsplane.benchmarks.ExecutionsBenchmark \
+  "http://127.0.0.1:$OPSPLANE_PORT" "$OPSPLANE_ADMIN_KEY" \
+  "http://127.0.0.1:$OPSPLANE_COMMAND_SIDE_PORT" "http://127.0.0.1:$OPSPLANE_QUERY_SIDE_PORT" "$@"
+echo "load after the run:$(uptime | sed 's/.*load average//')"
