@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * many, after a warm-up; then plans, and requests refused with 401. Reports p50/p99, requests/s, the plane's own
  * time per execution (the answer's latency minus the tool's own {@code latencyMs}), and the store commands each
  * execution and plan cost, read from both sides' {@code opsplane_store_commands_total} on
- * {@code /actuator/prometheus} (everything the applications sent meanwhile, background work included). Prints
+ * {@code /actuator/prometheus}, per side (everything each sent meanwhile, background work included). Prints
  * figures; asserts nothing. Every phase is bounded in requests and in time, so the run stops by itself.
  * <p>
  * Arguments: base URL, admin key, command-side URL, query-side URL, then optionally clients for the loaded phases
@@ -61,7 +61,7 @@ public final class ExecutionsBenchmark {
 
     /** One phase's answers: total latencies, the tool's own part, and what went wrong. */
     private record Result(List<Long> nanos, List<Long> toolMillis, long unexpected, String firstUnexpected,
-                          double seconds, long storeCommands) {
+                          double seconds, long commandSideStore, long querySideStore) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -158,7 +158,8 @@ public final class ExecutionsBenchmark {
         AtomicLong unexpected = new AtomicLong();
         String[] firstUnexpected = {null};
         AtomicLong sent = new AtomicLong();
-        long storeBefore = storeCommands();
+        long commandBefore = storeCommands(commandSide);
+        long queryBefore = storeCommands(querySide);
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService senders = Executors.newFixedThreadPool(clients);
@@ -205,8 +206,8 @@ public final class ExecutionsBenchmark {
             senders.shutdownNow();
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
-        long storeCommands = storeCommands() - storeBefore;
-        return new Result(nanos, toolMillis, unexpected.get(), firstUnexpected[0], elapsed, storeCommands);
+        return new Result(nanos, toolMillis, unexpected.get(), firstUnexpected[0], elapsed,
+                          storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore);
     }
 
     private static void report(String phase, Result result) {
@@ -221,8 +222,9 @@ public final class ExecutionsBenchmark {
         if (!tool.isEmpty()) {
             System.out.printf("   tool p50 %d ms", percentile(tool, 50));
         }
-        if (result.storeCommands() >= 0 && ok > 0) {
-            System.out.printf("   store commands %.1f per request", (double) result.storeCommands() / ok);
+        if (result.commandSideStore() >= 0 && result.querySideStore() >= 0 && ok > 0) {
+            System.out.printf("   store commands per request: command side %.1f, query side %.1f",
+                              (double) result.commandSideStore() / ok, (double) result.querySideStore() / ok);
         }
         System.out.println();
         if (result.unexpected() > 0) {
@@ -246,27 +248,25 @@ public final class ExecutionsBenchmark {
         return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
-    /** Both sides' store commands so far, or -1 when a side does not expose them. */
-    private long storeCommands() {
-        long sum = 0;
-        for (String side : List.of(commandSide, querySide)) {
-            try {
-                HttpResponse<String> metrics = http.send(
-                        HttpRequest.newBuilder(URI.create(side + "/actuator/prometheus")).GET()
-                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                Matcher counter = STORE_COMMANDS.matcher(metrics.body());
-                boolean any = false;
-                while (counter.find()) {
-                    sum += (long) Double.parseDouble(counter.group(1));
-                    any = true;
-                }
-                if (!any) {
-                    return -1;
-                }
-            } catch (IOException | InterruptedException e) {
-                return -1;
+    /**
+     * A side's store commands so far (everything it sent, background work included), or -1 when it does not
+     * expose them.
+     */
+    private long storeCommands(String side) {
+        try {
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(side + "/actuator/prometheus")).GET()
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher counter = STORE_COMMANDS.matcher(metrics.body());
+            long sum = 0;
+            boolean any = false;
+            while (counter.find()) {
+                sum += (long) Double.parseDouble(counter.group(1));
+                any = true;
             }
+            return any ? sum : -1;
+        } catch (IOException | InterruptedException e) {
+            return -1;
         }
-        return sum;
     }
 }
