@@ -13,7 +13,7 @@ DATA_DIR=$(mktemp -d -t opsplane-executions-bench.XXXXXX)
 export OPSPLANE_DATA_DIR="$DATA_DIR" OPSPLANE_PORT=${BENCH_PORT:-18380} OPSPLANE_COMMAND_SIDE_PORT=${BENCH_COMMAND_PORT:-18381}
 export OPSPLANE_QUERY_SIDE_PORT=${BENCH_QUERY_PORT:-18382} OPSPLANE_STORE_PORT=${BENCH_STORE_PORT:-28327}
 export OPSPLANE_ADMIN_KEY="ops_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-./opsplane run >"$DATA_DIR/run.out" 2>&1 &
+OPSPLANE_BUILD=never ./opsplane run >"$DATA_DIR/run.out" 2>&1 &
 RUN_PID=$!
 stop() {
   kill "$RUN_PID" 2>/dev/null || true

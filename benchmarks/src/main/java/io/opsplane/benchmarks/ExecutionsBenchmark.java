@@ -52,6 +52,8 @@ public final class ExecutionsBenchmark {
     private final String commandSide;
     private final String querySide;
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis());
+    /** A key with {@code metrics:read}, for {@code /actuator/prometheus}. */
+    private String metricsKey;
 
     private ExecutionsBenchmark(String base, String commandSide, String querySide) {
         this.base = base;
@@ -88,6 +90,7 @@ public final class ExecutionsBenchmark {
 
         ExecutionsBenchmark bench = new ExecutionsBenchmark(args[0], args[2], args[3]);
         String key = bench.issueKey(args[1]);
+        bench.metricsKey = key;
         System.out.printf("target %s; %d clients, %d requests per phase (at most %d s each), warm-up %d s%n", url,
                           clients, requests, PHASE_SECONDS, warmUpSeconds);
 
@@ -126,7 +129,7 @@ public final class ExecutionsBenchmark {
     private String issueKey(String adminKey) throws Exception {
         String body = """
                 {"name":"executions-bench","principal":"agent:executions-bench","kind":"agent",\
-                "owner":"bench@example.com","scopes":["tools:execute","tools:plan"],\
+                "owner":"bench@example.com","scopes":["tools:execute","tools:plan","metrics:read"],\
                 "rateLimit":{"perMinute":6000000,"burst":100000}}""";
         HttpResponse<String> response = http.send(post("/v1/api-keys", adminKey, body),
                                                   HttpResponse.BodyHandlers.ofString());
@@ -256,6 +259,7 @@ public final class ExecutionsBenchmark {
         try {
             HttpResponse<String> metrics = http.send(
                     HttpRequest.newBuilder(URI.create(side + "/actuator/prometheus")).GET()
+                            .header("Authorization", "Bearer " + metricsKey)
                             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             Matcher counter = STORE_COMMANDS.matcher(metrics.body());
             long sum = 0;
