@@ -41,7 +41,11 @@ if [ "${PROFILE:-0}" = 1 ]; then
 fi
 
 echo "machine: $(nproc) cores; load before the run:$(uptime | sed 's/.*load average//')"
-timeout 900 java -Xmx512m -cp benchmarks/target/classes io.opsplane.benchmarks.ExecutionsBenchmark \
+pid_of_local_run() { # the store or the gateway started from this checkout's local-run jar
+  jcmd -l | awk -v jar="$ROOT/local-run/target/" -v role=" $1 " 'index($0, jar) && index($0, role) { print $1 }' | head -n 1
+}
+PIDS="store:$(pid_of_local_run store),command:$(pid_of_side command-side),query:$(pid_of_side query-side),gateway:$(pid_of_local_run gateway)"
+timeout 900 java -Xmx512m -Dbench.pids="$PIDS" -cp benchmarks/target/classes io.opsplane.benchmarks.ExecutionsBenchmark \
   "http://127.0.0.1:$OPSPLANE_PORT" "$OPSPLANE_ADMIN_KEY" \
   "http://127.0.0.1:$OPSPLANE_COMMAND_SIDE_PORT" "http://127.0.0.1:$OPSPLANE_QUERY_SIDE_PORT" "$@"
 echo "load after the run:$(uptime | sed 's/.*load average//')"

@@ -12,7 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +37,9 @@ import java.util.regex.Pattern;
  * figures; asserts nothing. Every phase is bounded in requests and in time, so the run stops by itself.
  * <p>
  * Arguments: base URL, admin key, command-side URL, query-side URL, then optionally clients for the loaded phases
- * (16), requests per phase (2000) and warm-up seconds (30).
+ * (16), requests per phase (2000) and warm-up seconds (30). With {@code -Dbench.pids=store:123,command:456,...}
+ * (Linux) it also reports the CPU time each of those processes spent per request, read from {@code /proc}: on a
+ * machine shared with other work that is steadier than latency, which waits for the CPU as well.
  */
 public final class ExecutionsBenchmark {
 
@@ -63,7 +69,7 @@ public final class ExecutionsBenchmark {
 
     /** One phase's answers: total latencies, the tool's own part, and what went wrong. */
     private record Result(List<Long> nanos, List<Long> toolMillis, long unexpected, String firstUnexpected,
-                          double seconds, long commandSideStore, long querySideStore) {
+                          double seconds, long commandSideStore, long querySideStore, Map<String, Long> cpuMillis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -161,6 +167,7 @@ public final class ExecutionsBenchmark {
         AtomicLong unexpected = new AtomicLong();
         String[] firstUnexpected = {null};
         AtomicLong sent = new AtomicLong();
+        Map<String, Long> cpuBefore = cpuMillis();
         long commandBefore = storeCommands(commandSide);
         long queryBefore = storeCommands(querySide);
         long started = System.nanoTime();
@@ -209,8 +216,10 @@ public final class ExecutionsBenchmark {
             senders.shutdownNow();
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        cpuMillis().forEach((process, millis) -> cpu.put(process, millis - cpuBefore.getOrDefault(process, 0L)));
         return new Result(nanos, toolMillis, unexpected.get(), firstUnexpected[0], elapsed,
-                          storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore);
+                          storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore, cpu);
     }
 
     private static void report(String phase, Result result) {
@@ -230,6 +239,15 @@ public final class ExecutionsBenchmark {
                               (double) result.commandSideStore() / ok, (double) result.querySideStore() / ok);
         }
         System.out.println();
+        if (!result.cpuMillis().isEmpty() && ok > 0) {
+            StringBuilder cpu = new StringBuilder();
+            long total = 0;
+            for (Map.Entry<String, Long> process : result.cpuMillis().entrySet()) {
+                cpu.append(String.format(" %s %.2f", process.getKey(), (double) process.getValue() / ok));
+                total += process.getValue();
+            }
+            System.out.printf("%-28s CPU ms per request:%s, all %.2f%n", "", cpu, (double) total / ok);
+        }
         if (result.unexpected() > 0) {
             System.out.printf("%-28s %6d unexpected answers, the first: %s%n", "", result.unexpected(),
                               abbreviate(result.firstUnexpected()));
@@ -249,6 +267,29 @@ public final class ExecutionsBenchmark {
 
     private static String abbreviate(String text) {
         return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    /** CPU time (user + system) of each process named in {@code bench.pids} so far, in ms; empty without it. */
+    private static Map<String, Long> cpuMillis() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        String pids = System.getProperty("bench.pids", "");
+        for (String entry : pids.split(",")) {
+            String[] nameAndPid = entry.split(":");
+            if (nameAndPid.length != 2) {
+                continue;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", nameAndPid[1].trim(), "stat"));
+                // Fields after the command name, which is in parentheses and may hold spaces: utime is the 14th
+                // field of the line, stime the 15th, both in clock ticks (100 per second on Linux).
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                cpu.put(nameAndPid[0].trim(), ticks * 10);
+            } catch (IOException | RuntimeException e) {
+                // the process is gone, or this is not Linux: leave it out
+            }
+        }
+        return cpu;
     }
 
     /**

@@ -115,7 +115,7 @@ class ExecutionPathHttpTest {
         target.createContext("/slow", exchange -> {
             SLOW_CALLS.incrementAndGet();
             try {
-                release.await(60, TimeUnit.SECONDS);
+                release.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -208,7 +208,9 @@ class ExecutionPathHttpTest {
         int slow = SERVER_THREADS * 3;
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
         for (int i = 0; i < slow; i++) {
-            held.add(HTTP.sendAsync(request("/v1/executions?wait=50", hog, healthcheck(slowUrl)),
+            // The tool's longest timeout (30 s): the calls must still hang when the other requests are answered.
+            held.add(HTTP.sendAsync(request("/v1/executions?wait=60", hog, "{\"tool\":\"service.healthcheck\","
+                            + "\"input\":{\"url\":\"" + slowUrl + "\",\"timeoutMs\":30000}}"),
                     HttpResponse.BodyHandlers.ofString()));
         }
         awaitCondition(() -> SLOW_CALLS.get() >= LANE_CONCURRENCY
@@ -223,8 +225,10 @@ class ExecutionPathHttpTest {
         assertThat(status(othersExecution)).as(othersExecution.body()).isEqualTo("succeeded");
         assertThat(status(hogsOtherTool)).as(hogsOtherTool.body()).isEqualTo("succeeded");
         assertThat(status(othersPlan)).as(othersPlan.body()).isEqualTo("planned");
-        assertThat(held).as("every slow call still hangs").noneMatch(CompletableFuture::isDone);
         assertThat(SLOW_CALLS.get()).as("the hog's lane ran only its share").isEqualTo(LANE_CONCURRENCY);
+        assertThat(app.getBean(ToolLanes.class).queued("service.healthcheck", hogKey.id()))
+                .as("the hog's other calls still wait in its lane").isEqualTo(slow - LANE_CONCURRENCY);
+        assertThat(held).as("every slow call still hangs").noneMatch(CompletableFuture::isDone);
 
         release.countDown();
         for (CompletableFuture<HttpResponse<String>> response : held) {
