@@ -12,25 +12,10 @@ ROOT=$(pwd -P)
 DATA_DIR=$(mktemp -d -t opsplane-executions-bench.XXXXXX)
 export OPSPLANE_DATA_DIR="$DATA_DIR" OPSPLANE_PORT=${BENCH_PORT:-18380} OPSPLANE_COMMAND_SIDE_PORT=${BENCH_COMMAND_PORT:-18381}
 export OPSPLANE_QUERY_SIDE_PORT=${BENCH_QUERY_PORT:-18382} OPSPLANE_STORE_PORT=${BENCH_STORE_PORT:-28327}
-export OPSPLANE_ADMIN_KEY="ops_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-OPSPLANE_BUILD=never ./opsplane run >"$DATA_DIR/run.out" 2>&1 &
-RUN_PID=$!
-stop() {
-  kill "$RUN_PID" 2>/dev/null || true
-  wait "$RUN_PID" 2>/dev/null || true
-  rm -rf "$DATA_DIR"
-}
-trap stop EXIT
-
-for _ in $(seq 1 240); do
-  if curl -fsS "http://127.0.0.1:$OPSPLANE_COMMAND_SIDE_PORT/actuator/health" >/dev/null 2>&1 \
-     && curl -fsS "http://127.0.0.1:$OPSPLANE_QUERY_SIDE_PORT/actuator/health" >/dev/null 2>&1 \
-     && curl -fsS "http://127.0.0.1:$OPSPLANE_PORT/actuator/health" >/dev/null 2>&1; then
-    break
-  fi
-  kill -0 "$RUN_PID" 2>/dev/null || { cat "$DATA_DIR/run.out"; exit 1; }
-  sleep 1
-done
+export OPSPLANE_ADMIN_KEY="ops_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+# shellcheck source=benchmarks/local-system.sh
+. benchmarks/local-system.sh
+start_local_system OPSPLANE_BUILD=never
 
 pid_of_side() { # the JVM started from this checkout's jar of that side
   jcmd -l | awk -v jar="$ROOT/$1/target/" 'index($0, jar) { print $1 }' | head -n 1
