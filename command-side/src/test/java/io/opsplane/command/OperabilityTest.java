@@ -3,24 +3,18 @@ package io.opsplane.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
+import io.opsplane.command.support.CommandSideUnderTest;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,24 +30,10 @@ class OperabilityTest {
 
     @TempDir
     Path dataDir;
-    private MongoServer store;
-    private String storeUri;
-
-    @BeforeEach
-    void startStore() {
-        store = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = store.bind();
-        storeUri = "mongodb://127.0.0.1:" + address.getPort() + "/opsplane";
-    }
-
-    @AfterEach
-    void stopStore() {
-        store.shutdownNow();
-    }
 
     @Test
     void logsOneEcsJsonObjectPerLineWhenTheFormatIsSwitchedOn(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start("--logging.structured.format.console=ecs")) {
+        try (CommandSideUnderTest app = CommandSideUnderTest.start(dataDir, "logging.structured.format.console=ecs")) {
             List<JsonNode> lines = output.getOut().lines().filter(line -> line.startsWith("{"))
                     .map(OperabilityTest::parse).toList();
 
@@ -67,29 +47,22 @@ class OperabilityTest {
 
     @Test
     void logsReadableLinesMeasuresAxonAndTracesWithoutExportingByDefault(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start()) {
+        try (CommandSideUnderTest app = CommandSideUnderTest.start(dataDir)) {
             assertThat(output.getOut()).contains(" INFO ").contains("Started");
             assertThat(output.getOut().lines()).noneMatch(line -> line.startsWith("{"));
 
             // The bootstrap admin key is issued by a command at start, handled through the command bus.
-            MeterRegistry meters = app.getBean(MeterRegistry.class);
+            MeterRegistry meters = app.bean(MeterRegistry.class);
             assertThat(meters.find("commandBus.successCounter").meters()).isNotEmpty();
             assertThat(meters.find("commandBus.successTimer").meters()).isNotEmpty();
             assertThat(meters.find("eventProcessor.latency").tag("processorName", "tool-runner").meters())
                     .isNotEmpty();
 
-            assertThat(app.getBeanProvider(Tracer.class).getIfAvailable()).isNotNull();
-            assertThat(app.getEnvironment().getProperty("management.tracing.export.enabled")).isEqualTo("false");
-            assertThat(app.getBeansOfType(SpanExporter.class).values())
+            assertThat(app.context().getBeanProvider(Tracer.class).getIfAvailable()).isNotNull();
+            assertThat(app.context().getEnvironment().getProperty("management.tracing.export.enabled")).isEqualTo("false");
+            assertThat(app.context().getBeansOfType(SpanExporter.class).values())
                     .noneMatch(exporter -> exporter.getClass().getName().contains("Otlp"));
         }
-    }
-
-    private ConfigurableApplicationContext start(String... extra) {
-        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--spring.mongodb.uri=" + storeUri,
-                "--opsplane.data-dir=" + dataDir));
-        arguments.addAll(List.of(extra));
-        return CommandSideApplication.builder().run(arguments.toArray(String[]::new));
     }
 
     /** ECS names fields with dots; Spring Boot writes them flat or nested depending on its version. */
