@@ -15,6 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,7 @@ class OperabilityTest {
     }
 
     @Test
-    void logsReadableLinesMeasuresAxonAndTracesWithoutExportingByDefault(CapturedOutput output) {
+    void logsReadableLinesMeasuresAxonAndTracesWithoutExportingByDefault(CapturedOutput output) throws Exception {
         try (CommandSideUnderTest app = CommandSideUnderTest.start(dataDir)) {
             assertThat(output.getOut()).contains(" INFO ").contains("Started");
             assertThat(output.getOut().lines()).noneMatch(line -> line.startsWith("{"));
@@ -55,6 +56,12 @@ class OperabilityTest {
             MeterRegistry meters = app.bean(MeterRegistry.class);
             assertThat(meters.find("commandBus.successCounter").meters()).isNotEmpty();
             assertThat(meters.find("commandBus.successTimer").meters()).isNotEmpty();
+            // The processor's meters appear with the first event it handles, a moment after the start.
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (meters.find("eventProcessor.latency").tag("processorName", "tool-runner").meters().isEmpty()
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
             assertThat(meters.find("eventProcessor.latency").tag("processorName", "tool-runner").meters())
                     .isNotEmpty();
 
