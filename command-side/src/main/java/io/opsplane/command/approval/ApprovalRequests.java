@@ -18,7 +18,6 @@ import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
-import io.opsplane.command.tool.InputValidator;
 import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolDescriptor;
@@ -28,8 +27,6 @@ import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.problem.ApiException;
-import io.opsplane.platform.problem.FieldError;
-import io.opsplane.platform.problem.InvalidInputException;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -112,7 +109,7 @@ public class ApprovalRequests {
                 throw unwrap(e);
             }
             ApprovalReader.Recorded existing = reader.read(requestId).orElseThrow(() -> e);
-            if (!requestHash.equals(existing.requestHash())) {
+            if (!requestHashAs(existing.requestHash(), ref, redacted, reason).equals(existing.requestHash())) {
                 throw new ApiException(422, "idempotency_key_reused", "Idempotency key reused",
                         "this Idempotency-Key was already used with a different request");
             }
@@ -173,9 +170,14 @@ public class ApprovalRequests {
         Tool tool = checked.tool();
         ToolRef ref = checked.ref();
         JsonNode redacted = checked.redacted();
-        String hash = payloadHash(ref, redacted);
+        // Recomputed in the canonical form the request's digests were made in, so requests recorded before
+        // CanonicalJson followed RFC 8785 still verify.
+        String hash = payloadHashAs(request.payloadHash(), ref, redacted);
         // Only a matching payload is planned: a tampered input would otherwise be reported as drift.
-        String digest = hash.equals(request.payloadHash()) ? plan(tool, input).digest() : null;
+        String digest = hash.equals(request.payloadHash())
+                ? CanonicalJson.digestAs(request.plan() == null ? null : request.plan().digest(),
+                        plan(tool, input).effects())
+                : null;
         String executionId = executionIdFor(requestId);
         send(new ExecuteRequestCommand(requestId, key.actor(), key.isAdmin(), hash, digest, executionId,
                 clock.instant()));
@@ -227,19 +229,36 @@ public class ApprovalRequests {
 
     /** {@code sha256:} over the canonical JSON of tool, tool version and the redacted input. */
     static String payloadHash(ToolRef ref, JsonNode redactedInput) {
+        return CanonicalJson.digest(payload(ref, redactedInput));
+    }
+
+    /** As {@link #payloadHash}, in the canonical form {@code stored} was made in (see {@link CanonicalJson#digestAs}). */
+    static String payloadHashAs(String stored, ToolRef ref, JsonNode redactedInput) {
+        return CanonicalJson.digestAs(stored, payload(ref, redactedInput));
+    }
+
+    private static Map<String, Object> payload(ToolRef ref, JsonNode redactedInput) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("tool", ref.name());
         payload.put("toolVersion", ref.version());
         payload.put("input", redactedInput);
-        return CanonicalJson.digest(payload);
+        return payload;
     }
 
     private static String requestHash(ToolRef ref, JsonNode redactedInput, String reason) {
+        return CanonicalJson.digest(request(ref, redactedInput, reason));
+    }
+
+    private static String requestHashAs(String stored, ToolRef ref, JsonNode redactedInput, String reason) {
+        return CanonicalJson.digestAs(stored, request(ref, redactedInput, reason));
+    }
+
+    private static Map<String, Object> request(ToolRef ref, JsonNode redactedInput, String reason) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("tool", ref.name());
         request.put("input", redactedInput);
         request.put("reason", reason);
-        return CanonicalJson.digest(request);
+        return request;
     }
 
     private Duration expiresAfter(Tool tool) {

@@ -6,14 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Records expiries that are due, durably without timers of their own: the deadlines are stored,
@@ -29,17 +27,15 @@ public abstract class ExpirySweeper<T> {
     private final CommandGateway commands;
     private final Duration interval;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
+    /** @param name the prefix of the sweeper's one thread, which is its own so that a slow sweep delays no other */
     protected ExpirySweeper(String name, CommandGateway commands, Duration interval, Clock clock) {
         this.commands = commands;
         this.interval = interval;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler.setThreadNamePrefix(name + "-");
+        scheduler.setDaemon(true);
     }
 
     /** What is due at {@code now}, in bounded batches; what is left is found by the next sweep. */
@@ -50,12 +46,14 @@ public abstract class ExpirySweeper<T> {
 
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::sweepSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.initialize();
+        scheduler.scheduleWithFixedDelay(this::sweepSafely, interval);
     }
 
+    /** Stops sweeping at once: a sweep under way is interrupted, and the next start's first sweep redoes it. */
     @PreDestroy
     public void stop() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
     }
 
     /** Sends an expiry for every due item found; returns how many were sent. */

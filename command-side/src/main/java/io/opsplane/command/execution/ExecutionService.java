@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -126,7 +127,9 @@ public class ExecutionService {
         if (submission.mode() == ExecutionMode.PLAN) {
             Plan plan = plan(tool, submission.input());
             create(new PlanExecutionCommand(executionId, ref, recordedInput, submission.reason(), key.actor(),
-                    submission.idempotencyKey(), requestHash, plan), executionId, requestHash);
+                    submission.idempotencyKey(), requestHash, plan), executionId,
+                    stored -> ToolRequests.executionHashAs(stored, ref.name(), ExecutionMode.PLAN, recordedInput,
+                            submission.reason()));
             return answer(executionId, Duration.ZERO);
         }
         try {
@@ -153,7 +156,8 @@ public class ExecutionService {
         boolean created;
         try {
             created = create(new RequestAndStartExecutionCommand(request, runner.runnerName()), request.executionId(),
-                    request.requestHash());
+                    stored -> ToolRequests.executionHashAs(stored, request.tool().name(), ExecutionMode.EXECUTE,
+                            request.input(), request.reason()));
         } catch (RuntimeException e) {
             if (storedSecrets) {
                 vault.forget(request.executionId());
@@ -310,7 +314,7 @@ public class ExecutionService {
      * Creates the aggregate. When it exists already (an idempotent retry, or a concurrent twin),
      * the existing execution must carry the same request, else the key was reused for another one.
      */
-    private boolean create(Object command, String executionId, String requestHash) {
+    private boolean create(Object command, String executionId, UnaryOperator<String> requestHashAs) {
         try {
             commands.sendAndWait(command);
             return true;
@@ -319,7 +323,8 @@ public class ExecutionService {
                 throw e;
             }
             RecordedExecution existing = reader.read(executionId).orElseThrow(() -> e);
-            if (!requestHash.equals(existing.requestHash())) {
+            String stored = existing.requestHash();
+            if (stored == null || !stored.equals(requestHashAs.apply(stored))) {
                 throw new ApiException(422, "idempotency_key_reused", "Idempotency key reused",
                         "this Idempotency-Key was already used with a different request");
             }

@@ -1,21 +1,26 @@
 package io.opsplane.command.tool;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.erdtman.jcs.JsonCanonicalizer;
 
-import java.math.BigDecimal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.List;
 
 /**
- * Canonical JSON in the manner of RFC 8785 (JCS): object members sorted by their UTF-16 code
- * units, no insignificant white space, numbers in their shortest form. Two inputs that mean the same
- * JSON give the same bytes, so their digests can pin approvals and detect idempotency key reuse.
+ * Canonical JSON as RFC 8785 (JCS) defines it, computed by the reference Java implementation
+ * ({@code io.github.erdtman:java-json-canonicalization}): members sorted by their UTF-16 code units, no insignificant
+ * white space, numbers as ECMAScript writes them. Two inputs that mean the same JSON give the same bytes, so their
+ * digests can pin approvals and detect idempotency key reuse.
+ *
+ * <p>Digests stored before this class followed RFC 8785 were made with {@link LegacyCanonicalJson}. Both forms are
+ * {@code sha256:} and 64 hex digits (the API's format) and agree on everything but non-integral and very large
+ * numbers; code that compares a stored digest recomputes it with {@link #digestAs}, in the form it was made in.
  */
 public final class CanonicalJson {
 
@@ -26,96 +31,48 @@ public final class CanonicalJson {
 
     public static String of(Object value) {
         JsonNode node = value instanceof JsonNode n ? n : MAPPER.valueToTree(value);
-        StringBuilder out = new StringBuilder();
-        write(node, out);
-        return out.toString();
+        if (node == null || node.isMissingNode()) {
+            node = MAPPER.nullNode();
+        }
+        try {
+            if (node.isContainerNode()) {
+                return new JsonCanonicalizer(MAPPER.writeValueAsString(node)).getEncodedString();
+            }
+            // The library takes an object or an array at the top: a lone value is canonicalised as [value].
+            String inArray = new JsonCanonicalizer("[" + MAPPER.writeValueAsString(node) + "]").getEncodedString();
+            return inArray.substring(1, inArray.length() - 1);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not representable as JSON", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code sha256:} followed by the lower-case hex SHA-256 of the canonical form. */
     public static String digest(Object value) {
+        return sha256(of(value));
+    }
+
+    /**
+     * The digest of {@code value} in the form {@code stored} was made in: the RFC 8785 digest, unless {@code stored}
+     * is the pre-RFC 8785 digest of this very value, which is then returned. Equal to {@code stored} exactly when
+     * {@code value} is what was digested; a {@code null} stored digest gets the current form.
+     */
+    public static String digestAs(String stored, Object value) {
+        String current = digest(value);
+        if (stored == null || stored.equals(current)) {
+            return current;
+        }
+        String legacy = LegacyCanonicalJson.digest(value);
+        return stored.equals(legacy) ? legacy : current;
+    }
+
+    static String sha256(String canonical) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(of(value).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
-    }
-
-    private static void write(JsonNode node, StringBuilder out) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            out.append("null");
-        } else if (node.isObject()) {
-            List<String> names = new ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            out.append('{');
-            for (int i = 0; i < names.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                string(names.get(i), out);
-                out.append(':');
-                write(node.get(names.get(i)), out);
-            }
-            out.append('}');
-        } else if (node.isArray()) {
-            out.append('[');
-            Iterator<JsonNode> elements = node.elements();
-            boolean first = true;
-            while (elements.hasNext()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                write(elements.next(), out);
-            }
-            out.append(']');
-        } else if (node.isTextual()) {
-            string(node.textValue(), out);
-        } else if (node.isBoolean()) {
-            out.append(node.booleanValue());
-        } else if (node.isNumber()) {
-            number(node, out);
-        } else {
-            string(node.asText(), out);
-        }
-    }
-
-    private static void number(JsonNode node, StringBuilder out) {
-        if (node.isIntegralNumber()) {
-            out.append(node.bigIntegerValue());
-            return;
-        }
-        BigDecimal decimal = node.decimalValue().stripTrailingZeros();
-        if (decimal.scale() <= 0 && decimal.abs().compareTo(new BigDecimal("1e21")) < 0) {
-            out.append(decimal.toBigInteger());
-            return;
-        }
-        String repr = Double.toString(node.doubleValue());
-        out.append(repr.replace("E", "e+").replace("e+-", "e-"));
-    }
-
-    private static void string(String value, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

@@ -95,11 +95,25 @@ public class ToolRequests {
 
     /** {@code sha256:} over the canonical JSON of tool name, mode, redacted input and reason. */
     public static String executionHash(String toolName, ExecutionMode mode, JsonNode redactedInput, String reason) {
+        return CanonicalJson.digest(executionRequest(toolName, mode, redactedInput, reason));
+    }
+
+    /**
+     * The same hash in the canonical form {@code stored} was made in, so that an execution recorded before
+     * digests followed RFC 8785 is still recognised as the same request ({@link CanonicalJson#digestAs}).
+     */
+    public static String executionHashAs(String stored, String toolName, ExecutionMode mode, Object recordedInput,
+                                         String reason) {
+        return CanonicalJson.digestAs(stored, executionRequest(toolName, mode, JSON.valueToTree(recordedInput), reason));
+    }
+
+    private static Map<String, Object> executionRequest(String toolName, ExecutionMode mode, JsonNode redactedInput,
+                                                        String reason) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("tool", toolName);
         request.put("mode", mode.name());
         request.put("input", redactedInput);
         request.put("reason", reason);
-        return CanonicalJson.digest(request);
+        return request;
     }
 }

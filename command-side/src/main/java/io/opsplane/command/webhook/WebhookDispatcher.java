@@ -8,6 +8,8 @@ import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * Delivers events to webhook subscribers. Each subscriber has its own thread and its own position in the event
@@ -44,9 +47,11 @@ class WebhookDispatcher implements SmartLifecycle {
     private final WebhookProperties properties;
     private final Clock clock;
     private final String owner = "dispatcher-" + UUID.randomUUID();
-    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    private final Map<String, Future<?>> workers = new ConcurrentHashMap<>();
     private final TargetGuard guard;
-    private volatile Thread supervisor;
+    private volatile boolean running;
+    private ThreadPoolTaskScheduler supervisor;
+    private SimpleAsyncTaskExecutor workerThreads;
 
     WebhookDispatcher(WebhookSubscriptions subscriptions, SequencedMongoEventStorageEngine engine, EventItems items,
                       WebhookProperties properties, Clock clock, TargetGuard guard) {
@@ -58,50 +63,46 @@ class WebhookDispatcher implements SmartLifecycle {
         this.guard = guard;
     }
 
+    /** One supervising thread, run every poll interval; a thread of its own per leased subscriber. */
     @Override
-    public void start() {
-        Thread thread = new Thread(this::supervise, "webhook-supervisor");
-        thread.setDaemon(true);
-        supervisor = thread;
-        thread.start();
+    public synchronized void start() {
+        workerThreads = new SimpleAsyncTaskExecutor("webhook-");
+        workerThreads.setDaemon(true);
+        supervisor = new ThreadPoolTaskScheduler();
+        supervisor.setThreadNamePrefix("webhook-supervisor-");
+        supervisor.setDaemon(true);
+        supervisor.initialize();
+        running = true;
+        supervisor.scheduleWithFixedDelay(this::supervise, properties.pollInterval());
     }
 
     @Override
-    public void stop() {
-        Thread thread = supervisor;
-        supervisor = null;
-        if (thread != null) {
-            thread.interrupt();
+    public synchronized void stop() {
+        running = false;
+        if (supervisor != null) {
+            supervisor.shutdown();
+            supervisor = null;
         }
-        workers.values().forEach(Thread::interrupt);
+        workers.values().forEach(worker -> worker.cancel(true));
         workers.clear();
     }
 
     @Override
     public boolean isRunning() {
-        return supervisor != null;
+        return running;
     }
 
-    /** Starts a worker for every active subscriber this instance can lease. */
+    /** Starts a worker for every active subscriber this instance can lease and has none running for. */
     private void supervise() {
-        while (supervisor == Thread.currentThread()) {
-            try {
-                for (WebhookSubscriptions.Subscription subscription : subscriptions.active()) {
-                    Thread worker = workers.get(subscription.id());
-                    if ((worker == null || !worker.isAlive()) && lease(subscription.id())) {
-                        Thread started = new Thread(() -> work(subscription.id()), "webhook-" + subscription.id());
-                        started.setDaemon(true);
-                        workers.put(subscription.id(), started);
-                        started.start();
-                    }
+        try {
+            for (WebhookSubscriptions.Subscription subscription : subscriptions.active()) {
+                Future<?> worker = workers.get(subscription.id());
+                if (running && (worker == null || worker.isDone()) && lease(subscription.id())) {
+                    workers.put(subscription.id(), workerThreads.submit(() -> work(subscription.id())));
                 }
-                Thread.sleep(properties.pollInterval().toMillis());
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Webhook supervision failed; retrying", e);
-                sleepQuietly(properties.pollInterval());
             }
+        } catch (RuntimeException e) {
+            log.warn("Webhook supervision failed; retrying", e);
         }
     }
 
@@ -112,7 +113,7 @@ class WebhookDispatcher implements SmartLifecycle {
 
     private void work(String webhookId) {
         try {
-            while (supervisor != null && !Thread.currentThread().isInterrupted()) {
+            while (running && !Thread.currentThread().isInterrupted()) {
                 WebhookSubscriptions.Subscription subscription = subscriptions.find(webhookId);
                 if (subscription == null || !subscription.active() || !lease(webhookId)) {
                     return;
@@ -133,7 +134,7 @@ class WebhookDispatcher implements SmartLifecycle {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // The supervisor starts a new worker, which resumes at the recorded position.
-            if (supervisor != null) {
+            if (running) {
                 log.warn("Webhook {} worker stopped; it will be restarted", webhookId, e);
             }
         }
@@ -202,14 +203,6 @@ class WebhookDispatcher implements SmartLifecycle {
             return new Outcome(false, null, "timeout", (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | IllegalArgumentException e) {
             return new Outcome(false, null, "connection_failed", (System.nanoTime() - started) / 1_000_000);
-        }
-    }
-
-    private static void sleepQuietly(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,11 +1,9 @@
 package io.opsplane.command.approval;
 
+import io.opsplane.command.support.CommandSideUnderTest;
 import io.opsplane.command.support.Credentials;
-import io.opsplane.command.support.JsonPost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.apikey.ActorKind;
@@ -18,7 +16,6 @@ import io.opsplane.api.execution.ExecutionRequestedEvent;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
 import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
-import io.opsplane.command.CommandSideApplication;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
@@ -29,11 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,16 +53,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ApprovalHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final AtomicReference<String> TARGET_STATE = new AtomicReference<>("v1");
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     @TempDir
     static Path dataDir;
-    private static MongoServer store;
-    private static ConfigurableApplicationContext app;
-    private static String base;
-    private static String adminKey;
+    private static CommandSideUnderTest app;
     private static String agent;
     private static String alice;
     private static String bob;
@@ -79,42 +69,38 @@ class ApprovalHttpTest {
     private static final List<String> approvers = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        store = new MongoServer(new MemoryBackend());
-        String uri = "mongodb://127.0.0.1:" + store.bind().getPort() + "/opsplane";
-        app = CommandSideApplication.builder()
-                .initializers(context -> {
-                    context.getBeanFactory().registerSingleton("driftTool", new TestTool("test.drift", 2, null));
-                    context.getBeanFactory().registerSingleton("briefTool", new TestTool("test.brief", 1, "PT1S"));
-                })
-                .run("--server.port=0", "--spring.mongodb.uri=" + uri, "--opsplane.data-dir=" + dataDir,
-                        "--opsplane.approvals.expiry.expiry-sweep-interval=200ms");
-        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        Credentials.awaitProjected(app, adminKey);
-        agent = issueKey("agent:bot", "agent", "alice@example.com", "tools:execute\", \"approvals:request");
-        otherAgent = issueKey("agent:other", "agent", "carol@example.com", "approvals:approve");
-        alice = issueKey("alice@example.com", "human", null, "approvals:approve");
-        bob = issueKey("bob@example.com", "human", null, "approvals:approve");
-        bobSecondKey = issueKey("bob@example.com", "human", null, "approvals:approve");
-        carol = issueKey("carol@example.com", "human", null, "approvals:approve");
-        dave = issueKey("dave@example.com", "human", null, "approvals:request\", \"tools:execute");
+    static void start() {
+        app = CommandSideUnderTest.with(dataDir)
+                .bean("driftTool", new TestTool("test.drift", 2, null))
+                .bean("briefTool", new TestTool("test.brief", 1, "PT1S"))
+                .start("opsplane.approvals.expiry.expiry-sweep-interval=200ms");
+        agent = app.issueKey("""
+                {"name": "agent:bot", "principal": "agent:bot", "kind": "agent", "owner": "alice@example.com",
+                 "scopes": ["tools:execute", "approvals:request"]}""");
+        otherAgent = app.issueKey("""
+                {"name": "agent:other", "principal": "agent:other", "kind": "agent", "owner": "carol@example.com",
+                 "scopes": ["approvals:approve"]}""");
+        alice = app.issueKey("alice@example.com", "approvals:approve");
+        bob = app.issueKey("bob@example.com", "approvals:approve");
+        bobSecondKey = app.issueKey("bob@example.com", "approvals:approve");
+        carol = app.issueKey("carol@example.com", "approvals:approve");
+        dave = app.issueKey("dave@example.com", "approvals:request", "tools:execute");
         for (int i = 0; i < 4; i++) {
-            approvers.add(issueKey("approver" + i + "@example.com", "human", null, "approvals:approve"));
+            approvers.add(app.issueKey("approver" + i + "@example.com", "approvals:approve"));
         }
     }
 
     @AfterAll
     static void stop() {
         app.close();
-        store.shutdownNow();
     }
 
     @Test
     void anAgentsExecutionWaitsForTwoPrincipalsThenRunsOnceWithThePinnedPayload() throws Exception {
         int runsBefore = RUNS.get();
         HttpResponse<String> pending = call("/v1/executions", agent,
-                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-1\"},\"reason\":\"rotate\"}",
+                """
+                {"tool": "test.drift", "input": {"target": "db-1"}, "reason": "rotate"}""",
                 "Idempotency-Key", "lifecycle-1");
         assertThat(pending.statusCode()).as(pending.body()).isEqualTo(202);
         JsonNode execution = JSON.readTree(pending.body());
@@ -123,16 +109,19 @@ class ApprovalHttpTest {
         assertThat(pending.headers().firstValue("Location")).hasValue("/v1/approval-requests/" + id);
 
         HttpResponse<String> again = call("/v1/executions", agent,
-                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-1\"},\"reason\":\"rotate\"}",
+                """
+                {"tool": "test.drift", "input": {"target": "db-1"}, "reason": "rotate"}""",
                 "Idempotency-Key", "lifecycle-1");
         assertThat(JSON.readTree(again.body()).path("approvalRequestId").asText()).isEqualTo(id);
         assertCode(call("/v1/executions", agent,
-                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-2\"},\"reason\":\"rotate\"}",
+                """
+                {"tool": "test.drift", "input": {"target": "db-2"}, "reason": "rotate"}""",
                 "Idempotency-Key", "lifecycle-1"), 422, "idempotency_key_reused");
 
         assertCode(approve(id, alice), 403, "self_approval_forbidden");
         assertCode(approve(id, otherAgent), 403, "agent_cannot_approve");
-        assertCode(execute(id, agent, "{\"target\":\"db-1\"}"), 409, "not_approved");
+        assertCode(execute(id, agent, """
+                {"target": "db-1"}"""), 409, "not_approved");
         HttpResponse<String> first = approve(id, bob);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).path("status").asText()).isEqualTo("pending");
@@ -144,40 +133,48 @@ class ApprovalHttpTest {
         assertThat(approved.path("plan").path("digest").asText()).startsWith("sha256:");
         assertThat(approved.path("payloadHash").asText()).startsWith("sha256:");
 
-        assertCode(execute(id, agent, "{\"target\":\"db-666\"}"), 409, "payload_mismatch");
-        assertCode(execute(id, dave, "{\"target\":\"db-1\"}"), 403, "forbidden");
-        HttpResponse<String> ran = execute(id, agent, "{\"target\":\"db-1\"}");
+        assertCode(execute(id, agent, """
+                {"target": "db-666"}"""), 409, "payload_mismatch");
+        assertCode(execute(id, dave, """
+                {"target": "db-1"}"""), 403, "forbidden");
+        HttpResponse<String> ran = execute(id, agent, """
+                {"target": "db-1"}""");
         assertThat(ran.statusCode()).as(ran.body()).isEqualTo(200);
         JsonNode result = JSON.readTree(ran.body());
         assertThat(result.path("status").asText()).isEqualTo("succeeded");
         assertThat(result.path("approvalRequestId").asText()).isEqualTo(id);
         assertThat(result.path("executionId").asText()).isEqualTo(execution.path("executionId").asText());
-        assertCode(execute(id, agent, "{\"target\":\"db-1\"}"), 409, "already_executed");
-        assertCode(call("/v1/approval-requests/" + id + "/reject", carol, "{\"reason\":\"late\"}"), 409,
+        assertCode(execute(id, agent, """
+                {"target": "db-1"}"""), 409, "already_executed");
+        assertCode(call("/v1/approval-requests/" + id + "/reject", carol, """
+                {"reason": "late"}"""), 409,
                 "invalid_state");
         assertThat(RUNS.get() - runsBefore).isEqualTo(1);
-        assertThat(app.getBean(ApprovalRequests.class).get(id).executionId())
+        assertThat(app.bean(ApprovalRequests.class).get(id).executionId())
                 .isEqualTo(result.path("executionId").asText());
     }
 
     @Test
     void aPlanWhoseEffectsChangedAfterApprovalIsNotExecuted() throws Exception {
-        String id = openAndApprove("{\"target\":\"db-drift\"}");
+        String id = openAndApprove("""
+                {"target": "db-drift"}""");
         int runsBefore = RUNS.get();
         TARGET_STATE.set("v2");
         try {
-            assertCode(execute(id, dave, "{\"target\":\"db-drift\"}"), 409, "plan_drift");
+            assertCode(execute(id, dave, """
+                {"target": "db-drift"}"""), 409, "plan_drift");
         } finally {
             TARGET_STATE.set("v1");
         }
         assertThat(RUNS.get()).isEqualTo(runsBefore);
-        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("approved");
+        assertThat(app.bean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("approved");
     }
 
     @Test
     void anExpiredRequestRefusesAtOnceAndItsExpiryIsRecorded() throws Exception {
         HttpResponse<String> created = call("/v1/approval-requests", dave,
-                "{\"tool\":\"test.brief\",\"input\":{\"target\":\"db-3\"},\"reason\":\"quick\"}");
+                """
+                {"tool": "test.brief", "input": {"target": "db-3"}, "reason": "quick"}""");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JSON.readTree(created.body()).path("id").asText();
         Instant expiresAt = Instant.parse(JSON.readTree(created.body()).path("expiresAt").asText());
@@ -186,27 +183,30 @@ class ApprovalHttpTest {
         }
 
         assertCode(approve(id, bob), 410, "approval_expired");
-        assertCode(execute(id, dave, "{\"target\":\"db-3\"}"), 410, "approval_expired");
+        assertCode(execute(id, dave, """
+                {"target": "db-3"}"""), 410, "approval_expired");
         Instant deadline = Instant.now().plusSeconds(20);
         while (events(id).stream().noneMatch(RequestExpiredEvent.class::isInstance)) {
             assertThat(Instant.now()).as("expiry recorded in time").isBefore(deadline);
             Thread.sleep(50);
         }
-        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("expired");
+        assertThat(app.bean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("expired");
         assertThat(events(id)).hasSize(2);
     }
 
     @Test
     void requesterCancelsAndNobodyElseMay() throws Exception {
         HttpResponse<String> created = call("/v1/approval-requests", dave,
-                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-4\"},\"reason\":\"maybe\"}");
+                """
+                {"tool": "test.drift", "input": {"target": "db-4"}, "reason": "maybe"}""");
         String id = JSON.readTree(created.body()).path("id").asText();
 
         assertCode(call("/v1/approval-requests/" + id + "/cancel", bob, "{}"), 403, "forbidden");
         HttpResponse<String> cancelled = call("/v1/approval-requests/" + id + "/cancel", dave, "{}");
         assertThat(JSON.readTree(cancelled.body()).path("status").asText()).isEqualTo("cancelled");
         assertCode(approve(id, bob), 409, "invalid_state");
-        assertCode(call("/v1/approval-requests", dave, "{\"tool\":\"test.drift\",\"input\":{\"target\":\"x\"}}"), 400,
+        assertCode(call("/v1/approval-requests", dave, """
+                {"tool": "test.drift", "input": {"target": "x"}}"""), 400,
                 "invalid_input");
         assertCode(call("/v1/approval-requests/apr_missing/approve", bob, "{}"), 404, "approval_request_not_found");
     }
@@ -217,16 +217,22 @@ class ApprovalHttpTest {
      */
     @Test
     void aKeyLimitedToOtherToolsCannotActOnARequest() throws Exception {
-        String id = openAndApprove("{\"target\":\"db-patterns\"}");
-        String daveEmailOnly = issueKey("dave@example.com", "human", null,
-                "approvals:request\", \"tools:execute", "[\"email.*\"]");
-        String carolEmailOnly = issueKey("carol@example.com", "human", null, "approvals:approve", "[\"email.*\"]");
+        String id = openAndApprove("""
+                {"target": "db-patterns"}""");
+        String daveEmailOnly = app.issueKey("""
+                {"name": "dave@example.com", "principal": "dave@example.com", "kind": "human",
+                 "scopes": ["approvals:request", "tools:execute"], "tools": ["email.*"]}""");
+        String carolEmailOnly = app.issueKey("""
+                {"name": "carol@example.com", "principal": "carol@example.com", "kind": "human",
+                 "scopes": ["approvals:approve"], "tools": ["email.*"]}""");
 
         assertCode(call("/v1/approval-requests/" + id + "/cancel", daveEmailOnly, "{}"), 403, "forbidden");
-        assertCode(execute(id, daveEmailOnly, "{\"target\":\"db-patterns\"}"), 403, "forbidden");
-        assertCode(call("/v1/approval-requests/" + id + "/reject", carolEmailOnly, "{\"reason\":\"no\"}"), 403,
+        assertCode(execute(id, daveEmailOnly, """
+                {"target": "db-patterns"}"""), 403, "forbidden");
+        assertCode(call("/v1/approval-requests/" + id + "/reject", carolEmailOnly, """
+                {"reason": "no"}"""), 403,
                 "forbidden");
-        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("approved");
+        assertThat(app.bean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("approved");
     }
 
     /**
@@ -235,24 +241,25 @@ class ApprovalHttpTest {
      */
     @Test
     void onePersonWithTwoSpellingsOfTheirPrincipalCannotMeetAQuorumOfTwo() throws Exception {
-        HttpResponse<String> issued = call("/v1/api-keys", adminKey, "{\"name\":\"erin\",\"principal\":"
-                + "\" ERIN@Example.com\",\"kind\":\"human\",\"scopes\":[\"approvals:approve\"]}");
+        HttpResponse<String> issued = call("/v1/api-keys", app.adminKey(), """
+                {"name": "erin", "principal": " ERIN@Example.com", "kind": "human", "scopes": ["approvals:approve"]}""");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
         assertThat(JSON.readTree(issued.body()).path("principal").asText()).isEqualTo("erin@example.com");
         String erinShouting = JSON.readTree(issued.body()).path("key").asText();
-        Credentials.awaitProjected(app, erinShouting);
-        String erin = issueKey("erin@example.com", "human", null, "approvals:approve");
-        HttpResponse<String> agentKey = call("/v1/api-keys", adminKey, "{\"name\":\"erin-bot\",\"principal\":"
-                + "\"agent:erin-bot\",\"kind\":\"agent\",\"owner\":\"Erin@EXAMPLE.com \","
-                + "\"scopes\":[\"approvals:request\"]}");
+        Credentials.awaitProjected(app.context(), erinShouting);
+        String erin = app.issueKey("erin@example.com", "approvals:approve");
+        HttpResponse<String> agentKey = call("/v1/api-keys", app.adminKey(), """
+                {"name": "erin-bot", "principal": "agent:erin-bot", "kind": "agent", "owner": "Erin@EXAMPLE.com ",
+                 "scopes": ["approvals:request"]}""");
         assertThat(JSON.readTree(agentKey.body()).path("owner").asText()).isEqualTo("erin@example.com");
 
         HttpResponse<String> created = call("/v1/approval-requests", dave,
-                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-erin\"},\"reason\":\"quorum\"}");
+                """
+                {"tool": "test.drift", "input": {"target": "db-erin"}, "reason": "quorum"}""");
         String id = JSON.readTree(created.body()).path("id").asText();
         assertThat(approve(id, erin).statusCode()).isEqualTo(200);
         assertCode(approve(id, erinShouting), 409, "already_approved_by_you");
-        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("pending");
+        assertThat(app.bean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("pending");
     }
 
     /**
@@ -267,10 +274,12 @@ class ApprovalHttpTest {
         try {
             for (int round = 0; round < 15; round++) {
                 HttpResponse<String> created = call("/v1/approval-requests", dave,
-                        "{\"tool\":\"test.drift\",\"input\":{\"target\":\"race-" + round + "\"},\"reason\":\"race\"}");
+                        """
+                        {"tool": "test.drift", "input": {"target": "race-%d"}, "reason": "race"}""".formatted(round));
                 String id = JSON.readTree(created.body()).path("id").asText();
                 assertThat(approve(id, bob).statusCode()).isEqualTo(200);
-                String input = "{\"target\":\"race-" + round + "\"}";
+                String input = """
+                        {"target": "race-%d"}""".formatted(round);
                 CountDownLatch go = new CountDownLatch(1);
                 List<Callable<String>> calls = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
@@ -280,7 +289,8 @@ class ApprovalHttpTest {
                         HttpResponse<String> r = switch (n % 3) {
                             case 0 -> approve(id, approvers.get(n % approvers.size()));
                             case 1 -> call("/v1/approval-requests/" + id + "/reject", approvers.get(n % approvers.size()),
-                                    "{\"reason\":\"no\"}");
+                                    """
+                                    {"reason": "no"}""");
                             default -> execute(id, dave, input);
                         };
                         return (n % 3) + ":" + r.statusCode() + ":" + JSON.readTree(r.body()).path("code").asText("");
@@ -299,7 +309,7 @@ class ApprovalHttpTest {
                 assertThat(executed).as(outcomes.toString()).isLessThanOrEqualTo(1);
                 assertThat(rejected).as(outcomes.toString()).isLessThanOrEqualTo(1);
                 assertThat(executed + rejected).as(outcomes.toString()).isLessThanOrEqualTo(1);
-                String status = app.getBean(ApprovalRequests.class).get(id).status().wireName();
+                String status = app.bean(ApprovalRequests.class).get(id).status().wireName();
                 List<Object> stream = events(id);
                 long executedEvents = stream.stream().filter(RequestExecutedEvent.class::isInstance).count();
                 List<Object> execution = events(ApprovalRequests.executionIdFor(id));
@@ -327,12 +337,13 @@ class ApprovalHttpTest {
      */
     @Test
     void anExecutedRequestWhoseExecutionWasNeverRequestedGetsExactlyOneExecution() throws Exception {
-        String id = openAndApprove("{\"target\":\"db-crash\"}");
+        String id = openAndApprove("""
+                {"target": "db-crash"}""");
         int runsBefore = RUNS.get();
-        ApprovalRequestView request = app.getBean(ApprovalRequests.class).get(id);
+        ApprovalRequestView request = app.bean(ApprovalRequests.class).get(id);
         String executionId = ApprovalRequests.executionIdFor(id);
         Actor executor = new Actor("key-of-dave", "dave@example.com", ActorKind.HUMAN, null);
-        app.getBean(CommandGateway.class).sendAndWait(new ExecuteRequestCommand(id, executor, false,
+        app.bean(CommandGateway.class).sendAndWait(new ExecuteRequestCommand(id, executor, false,
                 request.payloadHash(), request.plan().digest(), executionId, Instant.now()));
 
         awaitEvent(executionId, ExecutionSucceededEvent.class);
@@ -346,9 +357,10 @@ class ApprovalHttpTest {
 
         RequestExecutedEvent recorded = (RequestExecutedEvent) events(id).stream()
                 .filter(RequestExecutedEvent.class::isInstance).findFirst().orElseThrow();
-        app.getBean(ApprovedExecutions.class).on(recorded);
+        app.bean(ApprovedExecutions.class).on(recorded);
         assertThat(events(executionId)).isEqualTo(execution);
-        assertCode(execute(id, dave, "{\"target\":\"db-crash\"}"), 409, "already_executed");
+        assertCode(execute(id, dave, """
+                {"target": "db-crash"}"""), 409, "already_executed");
         assertThat(events(executionId)).isEqualTo(execution);
     }
 
@@ -362,7 +374,8 @@ class ApprovalHttpTest {
 
     private static String openAndApprove(String input) throws Exception {
         HttpResponse<String> created = call("/v1/approval-requests", dave,
-                "{\"tool\":\"test.drift\",\"input\":" + input + ",\"reason\":\"because\"}");
+                """
+                {"tool": "test.drift", "input": %s, "reason": "because"}""".formatted(input));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(created.headers().firstValue("Location")).isPresent();
         String id = JSON.readTree(created.body()).path("id").asText();
@@ -372,16 +385,18 @@ class ApprovalHttpTest {
     }
 
     private static List<Object> events(String aggregateId) {
-        return app.getBean(EventStore.class).readEvents(aggregateId).asStream()
+        return app.bean(EventStore.class).readEvents(aggregateId).asStream()
                 .map(m -> (Object) m.getPayload()).toList();
     }
 
     private static HttpResponse<String> approve(String id, String key) throws Exception {
-        return call("/v1/approval-requests/" + id + "/approve", key, "{\"comment\":\"looks right\"}");
+        return call("/v1/approval-requests/" + id + "/approve", key, """
+                {"comment": "looks right"}""");
     }
 
     private static HttpResponse<String> execute(String id, String key, String input) throws Exception {
-        return call("/v1/approval-requests/" + id + "/execute", key, "{\"input\":" + input + "}");
+        return call("/v1/approval-requests/" + id + "/execute", key, """
+                {"input": %s}""".formatted(input));
     }
 
     private static void assertCode(HttpResponse<String> response, int status, String code) throws Exception {
@@ -389,24 +404,8 @@ class ApprovalHttpTest {
         assertThat(JSON.readTree(response.body()).path("code").asText()).isEqualTo(code);
     }
 
-    private static String issueKey(String principal, String kind, String owner, String scopes) throws Exception {
-        return issueKey(principal, kind, owner, scopes, "[]");
-    }
-
-    private static String issueKey(String principal, String kind, String owner, String scopes, String tools)
-            throws Exception {
-        String body = "{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"" + kind + "\","
-                + (owner == null ? "" : "\"owner\":\"" + owner + "\",") + "\"scopes\":[\"" + scopes + "\"],"
-                + "\"tools\":" + tools + "}";
-        HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        String key = JSON.readTree(response.body()).path("key").asText();
-        Credentials.awaitProjected(app, key);
-        return key;
-    }
-
-    private static HttpResponse<String> call(String path, String key, String body, String... headers) throws Exception {
-        return JsonPost.send(HTTP, base, path, key, body, headers);
+    private static HttpResponse<String> call(String path, String key, String body, String... headers) {
+        return app.post(path, key, body, headers);
     }
 
     /** A tool that always needs approval; its plan names the target's current state. */
@@ -415,9 +414,11 @@ class ApprovalHttpTest {
         @Override
         public ToolDescriptor descriptor() {
             return new ToolDescriptor(name, "1.0.0", "test tool needing approval", RiskLevel.HIGH, Scope.TOOLS_EXECUTE,
-                    Schemas.parse("{\"type\":\"object\",\"properties\":{\"target\":{\"type\":\"string\"}},"
-                            + "\"required\":[\"target\"],\"additionalProperties\":false}"),
-                    Schemas.parse("{\"type\":\"object\"}"), true, true, false, true, List.of(),
+                    Schemas.parse("""
+                            {"type": "object", "properties": {"target": {"type": "string"}},
+                             "required": ["target"], "additionalProperties": false}"""),
+                    Schemas.parse("""
+                {"type": "object"}"""), true, true, false, true, List.of(),
                     new ApprovalPolicy(true, approvals, List.of(), expiresAfter), Duration.ofSeconds(5));
         }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Budgets against the embedded store: what fits, what is refused, and what is counted once. */
@@ -105,8 +106,18 @@ class BudgetGuardTest {
     @Test
     void aNewWindowStartsWithTheWholeBudget() throws Exception {
         guard(NOON, REFUNDS_PER_TENANT).spend("billing.refund", refund("acme", "500"), "ex_1");
-        guard(NOON.plus(Duration.ofHours(12)), REFUNDS_PER_TENANT)
-                .spend("billing.refund", refund("acme", "500"), "ex_2");
+        BudgetGuard nextDay = guard(NOON.plus(Duration.ofHours(12)), REFUNDS_PER_TENANT);
+
+        assertThatCode(() -> nextDay.spend("billing.refund", refund("acme", "500"), "ex_2"))
+                .doesNotThrowAnyException();
+        assertThat(meters.get("opsplane.budget.spent").tag("budget", "refund-amount").counter().count())
+                .isEqualTo(1000.0);
+        assertThatThrownBy(() -> nextDay.spend("billing.refund", refund("acme", "0.01"), "ex_3"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo("budget_exceeded");
+                    assertThat(e.extensions()).containsEntry("used", new BigDecimal("500"));
+                    assertThat(e.headers()).containsEntry("Retry-After", Long.toString(Duration.ofDays(1).toSeconds()));
+                });
     }
 
     @Test

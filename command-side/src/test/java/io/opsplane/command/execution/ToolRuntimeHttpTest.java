@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.opsplane.api.tool.CatalogPublishedEvent;
+import io.opsplane.api.tool.ToolSpec;
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.command.connector.calendar.ServiceAccountKeys;
 import io.opsplane.command.connector.http.ToolsFileException;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,9 +116,16 @@ class ToolRuntimeHttpTest {
 
     @Test
     void publishesTheCatalogueOnceWithEveryToolAvailable() {
-        List<?> events = app.getBean(EventStore.class).readEvents("catalog").asStream().toList();
+        List<? extends DomainEventMessage<?>> events = app.getBean(EventStore.class).readEvents("catalog").asStream()
+                .toList();
 
         assertThat(events).hasSize(1);
+        CatalogPublishedEvent published = (CatalogPublishedEvent) events.get(0).getPayload();
+        assertThat(published.tools()).extracting(ToolSpec::name).contains("app.maintenance.enable", "billing.refund");
+        assertThat(published.tools()).allSatisfy(tool -> {
+            assertThat(tool.available()).as(tool.name() + " available").isTrue();
+            assertThat(tool.unavailableReason()).as(tool.name() + " unavailable reason").isNull();
+        });
     }
 
     @Test

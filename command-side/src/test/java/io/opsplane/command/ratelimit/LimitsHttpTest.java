@@ -3,8 +3,6 @@ package io.opsplane.command.ratelimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.Scope;
@@ -12,8 +10,7 @@ import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
-import io.opsplane.command.CommandSideApplication;
-import io.opsplane.command.support.Credentials;
+import io.opsplane.command.support.CommandSideUnderTest;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
@@ -25,14 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,22 +40,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LimitsHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** A request every key may send that runs nothing: refused as invalid, but counted by the key's limit. */
+    private static final String SIDEWAYS = """
+            {"mode": "sideways"}""";
 
     @TempDir
     static Path dataDir;
 
-    private static MongoServer store;
     private static HttpServer target;
-    private static ConfigurableApplicationContext app;
-    private static String base;
+    private static CommandSideUnderTest app;
     private static String targetUrl;
     private static String adminKey;
 
     @BeforeAll
     static void start() throws Exception {
-        store = new MongoServer(new MemoryBackend());
-        InetSocketAddress storeAddress = store.bind();
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         target.createContext("/", exchange -> {
             exchange.sendResponseHeaders(200, -1);
@@ -71,25 +61,19 @@ class LimitsHttpTest {
         });
         target.start();
         targetUrl = "http://127.0.0.1:" + target.getAddress().getPort();
-        app = CommandSideApplication.builder()
-                .initializers(context -> context.getBeanFactory().registerSingleton("failingTool", new FailingTool()))
-                .run(
-                "--server.port=0",
-                "--spring.mongodb.uri=mongodb://127.0.0.1:" + storeAddress.getPort() + "/opsplane",
-                "--opsplane.data-dir=" + dataDir,
-                "--opsplane.api-keys.expiry-sweep-interval=100ms",
-                "--opsplane.rate-limit.tools[0].name=service.healthcheck",
-                "--opsplane.rate-limit.tools[0].per-minute=1",
-                "--opsplane.rate-limit.tools[0].burst=3",
-                "--opsplane.rate-limit.tools[1].name=" + FailingTool.NAME,
-                "--opsplane.rate-limit.tools[1].per-minute=1",
-                "--opsplane.rate-limit.tools[1].burst=2",
-                "--opsplane.budgets[0].tool=service.healthcheck",
-                "--opsplane.budgets[0].per=/url",
-                "--opsplane.budgets[0].limit=2",
-                "--opsplane.budgets[0].window=PT1H");
-        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
+        app = CommandSideUnderTest.with(dataDir).bean("failingTool", new FailingTool()).start(
+                "opsplane.api-keys.expiry-sweep-interval=100ms",
+                "opsplane.rate-limit.tools[0].name=service.healthcheck",
+                "opsplane.rate-limit.tools[0].per-minute=1",
+                "opsplane.rate-limit.tools[0].burst=3",
+                "opsplane.rate-limit.tools[1].name=" + FailingTool.NAME,
+                "opsplane.rate-limit.tools[1].per-minute=1",
+                "opsplane.rate-limit.tools[1].burst=2",
+                "opsplane.budgets[0].tool=service.healthcheck",
+                "opsplane.budgets[0].per=/url",
+                "opsplane.budgets[0].limit=2",
+                "opsplane.budgets[0].window=PT1H");
+        adminKey = app.adminKey();
         awaitAccepted(adminKey);
     }
 
@@ -97,37 +81,36 @@ class LimitsHttpTest {
     static void stop() {
         app.close();
         target.stop(0);
-        store.shutdownNow();
     }
 
     @Test
     void aKeysOwnLimitIsReportedOnEveryResponseAndEnforcedWithRetryAfter() throws Exception {
-        JsonNode issued = issue("{\"name\":\"limited\",\"principal\":\"bot\",\"kind\":\"agent\",\"owner\":\"alice\","
-                + "\"scopes\":[\"tools:execute\"],\"rateLimit\":{\"perMinute\":60,\"burst\":3}}");
+        JsonNode issued = issue("""
+                {"name": "limited", "principal": "bot", "kind": "agent", "owner": "alice",
+                 "scopes": ["tools:execute"], "rateLimit": {"perMinute": 60, "burst": 3}}""");
         String key = issued.path("key").asText();
         awaitAccepted(key);
         // awaitAccepted took one token; two are left, and 400s count and carry the headers too.
-        HttpResponse<String> first = post("/v1/executions", key, "{\"mode\":\"sideways\"}");
+        HttpResponse<String> first = post("/v1/executions", key, SIDEWAYS);
         assertThat(first.statusCode()).isEqualTo(400);
         assertThat(first.headers().firstValue("RateLimit-Limit")).hasValue("60");
         assertThat(first.headers().firstValue("RateLimit-Remaining")).hasValue("1");
         assertThat(first.headers().firstValue("RateLimit-Reset")).isPresent();
-        post("/v1/executions", key, "{\"mode\":\"sideways\"}");
-        HttpResponse<String> refused = post("/v1/executions", key, "{\"mode\":\"sideways\"}");
+        post("/v1/executions", key, SIDEWAYS);
+        HttpResponse<String> refused = post("/v1/executions", key, SIDEWAYS);
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(refused.body()).path("code").asText()).isEqualTo("rate_limited");
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(refused.headers().firstValue("RateLimit-Remaining")).hasValue("0");
-        assertThat(app.getBean(MeterRegistry.class).get("opsplane.ratelimit.rejected")
+        assertThat(app.bean(MeterRegistry.class).get("opsplane.ratelimit.rejected")
                 .tag("keyId", issued.path("id").asText()).counter().count()).isEqualTo(1.0);
     }
 
     @Test
     void unknownRoutesAndAdminCallsCarryTheHeadersOfTheDefaultLimit() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/v1/no-such-thing"))
-                .header("Authorization", "Bearer " + adminKey).DELETE());
+        HttpResponse<String> response = app.delete("/v1/no-such-thing", adminKey);
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("RateLimit-Limit")).hasValue("3000");
         assertThat(response.headers().firstValue("RateLimit-Remaining")).isPresent();
@@ -135,7 +118,8 @@ class LimitsHttpTest {
 
     @Test
     void aToolsBudgetAndItsRateLimitRefuseExecutionsBeyondThem() throws Exception {
-        String body = "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/a\"}}";
+        String body = """
+                {"tool": "service.healthcheck", "input": {"url": "%s/a"}}""".formatted(targetUrl);
         assertThat(post("/v1/executions", adminKey, body).statusCode()).isEqualTo(200);
         assertThat(post("/v1/executions", adminKey, body).statusCode()).isEqualTo(200);
         HttpResponse<String> overBudget = post("/v1/executions", adminKey, body);
@@ -145,22 +129,24 @@ class LimitsHttpTest {
         assertThat(problem.path("partition").asText()).isEqualTo(targetUrl + "/a");
         assertThat(overBudget.headers().firstValue("Retry-After")).isPresent();
         // Plans are not charged: they change nothing anywhere.
-        assertThat(post("/v1/executions", adminKey, body.replace("{\"tool\"", "{\"mode\":\"plan\",\"tool\""))
+        assertThat(post("/v1/executions", adminKey, """
+                {"mode": "plan", "tool": "service.healthcheck", "input": {"url": "%s/a"}}""".formatted(targetUrl))
                 .statusCode()).isEqualTo(200);
-        HttpResponse<String> overRate = post("/v1/executions", adminKey,
-                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/b\"}}");
+        HttpResponse<String> overRate = post("/v1/executions", adminKey, """
+                {"tool": "service.healthcheck", "input": {"url": "%s/b"}}""".formatted(targetUrl));
         assertThat(overRate.statusCode()).as(overRate.body()).isEqualTo(429);
         assertThat(JSON.readTree(overRate.body()).path("code").asText()).isEqualTo("rate_limited");
-        assertThat(app.getBean(MeterRegistry.class).get("opsplane.budget.exceeded")
+        assertThat(app.bean(MeterRegistry.class).get("opsplane.budget.exceeded")
                 .tag("tool", "service.healthcheck").counter().count()).isEqualTo(1.0);
     }
 
     @Test
     void theSweeperRecordsTheExpiryOfAKeyOnceItsTimeHasCome() throws Exception {
-        JsonNode issued = issue("{\"name\":\"short-lived\",\"principal\":\"carol\",\"kind\":\"human\","
-                + "\"scopes\":[\"logs:read\"],\"expiresAt\":\"" + Instant.now().plusMillis(1_500) + "\"}");
+        JsonNode issued = issue("""
+                {"name": "short-lived", "principal": "carol", "kind": "human", "scopes": ["logs:read"],
+                 "expiresAt": "%s"}""".formatted(Instant.now().plusMillis(1_500)));
         String keyId = issued.path("id").asText();
-        EventStore events = app.getBean(EventStore.class);
+        EventStore events = app.bean(EventStore.class);
         Instant deadline = Instant.now().plusSeconds(20);
         boolean expired = false;
         while (!expired && Instant.now().isBefore(deadline)) {
@@ -170,11 +156,11 @@ class LimitsHttpTest {
         }
         assertThat(expired).isTrue();
         Instant recordedDeadline = Instant.now().plusSeconds(10);
-        while (app.getBean(CredentialStore.class).findById(keyId).orElseThrow().expiredAt() == null
+        while (app.bean(CredentialStore.class).findById(keyId).orElseThrow().expiredAt() == null
                 && Instant.now().isBefore(recordedDeadline)) {
             Thread.sleep(50);
         }
-        assertThat(app.getBean(CredentialStore.class).findById(keyId).orElseThrow().expiredAt()).isNotNull();
+        assertThat(app.bean(CredentialStore.class).findById(keyId).orElseThrow().expiredAt()).isNotNull();
         assertThat(events.readEvents(keyId).asStream().filter(e -> e.getPayload() instanceof ApiKeyExpiredEvent)
                 .count()).as("recorded once, however often the sweeper ran").isEqualTo(1);
     }
@@ -186,9 +172,11 @@ class LimitsHttpTest {
     @Test
     void aRetryObeysTheKeysToolPatternsAndTheToolsRateLimit() throws Exception {
         String pat = issueKey("pat@example.com", "[]");
-        String patBillingOnly = issueKey("pat@example.com", "[\"billing.*\"]");
+        String patBillingOnly = issueKey("pat@example.com", """
+                ["billing.*"]""");
         String patShouting = issueKey(" PAT@Example.com", "[]");
-        HttpResponse<String> failed = post("/v1/executions", pat, "{\"tool\":\"" + FailingTool.NAME + "\"}");
+        HttpResponse<String> failed = post("/v1/executions", pat, """
+                {"tool": "%s"}""".formatted(FailingTool.NAME));
         JsonNode execution = JSON.readTree(failed.body());
         assertThat(execution.path("status").asText()).as(failed.body()).isEqualTo("failed");
         String retry = "/v1/executions/" + execution.path("executionId").asText() + "/retry";
@@ -205,15 +193,14 @@ class LimitsHttpTest {
         HttpResponse<String> overRate = post(retry, pat, "");
         assertThat(overRate.statusCode()).as(overRate.body()).isEqualTo(429);
         assertThat(JSON.readTree(overRate.body()).path("code").asText()).isEqualTo("rate_limited");
-        assertThat(app.getBean(EventStore.class).readEvents(execution.path("executionId").asText()).asStream()
+        assertThat(app.bean(EventStore.class).readEvents(execution.path("executionId").asText()).asStream()
                 .filter(e -> e.getPayload() instanceof ExecutionRetriedEvent).count()).isEqualTo(1);
     }
 
-    private static String issueKey(String principal, String tools) throws Exception {
-        String key = issue("{\"name\":\"retrier\",\"principal\":\"" + principal + "\",\"kind\":\"human\","
-                + "\"scopes\":[\"tools:execute\"],\"tools\":" + tools + "}").path("key").asText();
-        Credentials.awaitProjected(app, key);
-        return key;
+    private static String issueKey(String principal, String tools) {
+        return app.issueKey("""
+                {"name": "retrier", "principal": "%s", "kind": "human", "scopes": ["tools:execute"], "tools": %s}"""
+                .formatted(principal, tools));
     }
 
     /** A tool that always fails, so that its executions can be retried. */
@@ -248,7 +235,7 @@ class LimitsHttpTest {
     private static void awaitAccepted(String key) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(deadline)) {
-            if (post("/v1/executions", key, "{\"mode\":\"sideways\"}").statusCode() != 401) {
+            if (post("/v1/executions", key, SIDEWAYS).statusCode() != 401) {
                 return;
             }
             Thread.sleep(20);
@@ -256,12 +243,7 @@ class LimitsHttpTest {
         throw new IllegalStateException("key not accepted in time");
     }
 
-    private static HttpResponse<String> post(String path, String key, String body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String path, String key, String body) {
+        return app.post(path, key, body);
     }
 }

@@ -2,29 +2,24 @@ package io.opsplane.command.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 import com.sun.net.httpserver.HttpServer;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.opsplane.command.CommandSideApplication;
+import io.opsplane.command.support.CommandSideUnderTest;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.mongodb.client.model.Filters.eq;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Webhook deliveries against local receivers: one that answers at once, one that fails twice then recovers, one that
@@ -42,17 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhookDeliveryHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dataDir;
 
-    private static MongoServer store;
     private static HttpServer receivers;
-    private static ConfigurableApplicationContext app;
-    private static String base;
+    private static CommandSideUnderTest app;
     private static String receiverBase;
-    private static String adminKey;
     private static final BlockingQueue<Received> good = new LinkedBlockingQueue<>();
     private static final List<Received> flaky = new ArrayList<>();
     private static final AtomicInteger flakyCalls = new AtomicInteger();
@@ -60,12 +53,16 @@ class WebhookDeliveryHttpTest {
     private static final AtomicBoolean slowRecovered = new AtomicBoolean();
 
     record Received(String id, String timestamp, String signature, String body) {
+
+        /** The three Standard Webhooks headers as the receiver saw them. */
+        java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(Map.of("webhook-id", List.of(id), "webhook-timestamp",
+                    List.of(timestamp), "webhook-signature", List.of(signature)), (name, value) -> true);
+        }
     }
 
     @BeforeAll
     static void start() throws Exception {
-        store = new MongoServer(new MemoryBackend());
-        InetSocketAddress storeAddress = store.bind();
         receivers = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receivers.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         receivers.createContext("/good", exchange -> {
@@ -97,28 +94,18 @@ class WebhookDeliveryHttpTest {
         });
         receivers.start();
         receiverBase = "http://127.0.0.1:" + receivers.getAddress().getPort();
-        app = CommandSideApplication.builder().run(
-                "--server.port=0",
-                "--spring.mongodb.uri=mongodb://127.0.0.1:" + storeAddress.getPort() + "/opsplane",
-                "--opsplane.data-dir=" + dataDir,
-                "--opsplane.webhooks.max-attempts=3",
-                "--opsplane.webhooks.initial-backoff=50ms",
-                "--opsplane.webhooks.max-backoff=100ms",
-                "--opsplane.webhooks.timeout=1500ms",
-                "--opsplane.webhooks.poll-interval=20ms");
-        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (post("/v1/webhooks", "{}").statusCode() == 401 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
+        app = CommandSideUnderTest.start(dataDir,
+                "opsplane.webhooks.max-attempts=3",
+                "opsplane.webhooks.initial-backoff=50ms",
+                "opsplane.webhooks.max-backoff=100ms",
+                "opsplane.webhooks.timeout=1500ms",
+                "opsplane.webhooks.poll-interval=20ms");
     }
 
     @AfterAll
     static void stop() {
         app.close();
         receivers.stop(0);
-        store.shutdownNow();
     }
 
     @Test
@@ -139,9 +126,11 @@ class WebhookDeliveryHttpTest {
         assertThat(body.path("hash").asText()).startsWith("sha256:");
         assertThat(body.path("actor").path("name").asText()).isNotEmpty();
         assertThat(first.id()).isEqualTo("evt_" + body.path("position").asLong());
-        assertThat(first.signature()).isEqualTo(
-                StandardWebhooks.signature(goodHook.path("secret").asText(), first.id(),
-                        Long.parseLong(first.timestamp()), first.body()));
+        // Verified as a receiver would, with the Standard Webhooks reference library, not with our own signer.
+        com.standardwebhooks.Webhook receiver = new com.standardwebhooks.Webhook(goodHook.path("secret").asText());
+        assertThatCode(() -> receiver.verify(first.body(), first.headers())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> receiver.verify(first.body() + " ", first.headers()))
+                .isInstanceOf(WebhookVerificationException.class);
         assertThat(Math.abs(Long.parseLong(first.timestamp()) - Instant.now().getEpochSecond())).isLessThan(60);
 
         List<Document> flakyLog = awaitDeliveries(flakyHook, "succeeded");
@@ -166,13 +155,14 @@ class WebhookDeliveryHttpTest {
 
     @Test
     void validatesRegistrationsAndDeletesOnce() throws Exception {
-        HttpResponse<String> bad = post("/v1/webhooks", "{\"url\":\"ftp://x\",\"eventTypes\":[\"Nope\"]}");
+        HttpResponse<String> bad = post("/v1/webhooks", """
+                {"url": "ftp://x", "eventTypes": ["Nope"]}""");
         assertThat(bad.statusCode()).isEqualTo(400);
         JsonNode problem = JSON.readTree(bad.body());
         assertThat(problem.path("code").asText()).isEqualTo("invalid_input");
         assertThat(problem.path("errors").findValuesAsText("path")).containsExactly("/url", "/eventTypes/0");
-        HttpResponse<String> withCredentials = post("/v1/webhooks",
-                "{\"url\":\"https://user:pw@hooks.example.com/in\",\"eventTypes\":[\"*\"]}");
+        HttpResponse<String> withCredentials = post("/v1/webhooks", """
+                {"url": "https://user:pw@hooks.example.com/in", "eventTypes": ["*"]}""");
         assertThat(withCredentials.statusCode()).as(withCredentials.body()).isEqualTo(400);
         JsonNode refused = JSON.readTree(withCredentials.body());
         assertThat(refused.path("code").asText()).isEqualTo("invalid_input");
@@ -192,20 +182,21 @@ class WebhookDeliveryHttpTest {
     }
 
     private static JsonNode register(String path) throws Exception {
-        HttpResponse<String> response = post("/v1/webhooks",
-                "{\"url\":\"" + receiverBase + path + "\",\"eventTypes\":[\"apikey.issued\"],\"description\":\"test\"}");
+        HttpResponse<String> response = post("/v1/webhooks", """
+                {"url": "%s", "eventTypes": ["apikey.issued"], "description": "test"}""".formatted(receiverBase + path));
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.headers().firstValue("Location").orElse("")).startsWith("/v1/webhooks/wh_");
         return JSON.readTree(response.body());
     }
 
     private static void issueKey(String name) throws Exception {
-        assertThat(post("/v1/api-keys", "{\"name\":\"" + name + "\",\"principal\":\"p@example.com\",\"kind\":\"human\","
-                + "\"scopes\":[\"logs:read\"]}").statusCode()).isEqualTo(201);
+        assertThat(post("/v1/api-keys", """
+                {"name": "%s", "principal": "p@example.com", "kind": "human", "scopes": ["logs:read"]}""".formatted(name))
+                .statusCode()).isEqualTo(201);
     }
 
     private static void awaitActive(JsonNode... hooks) throws InterruptedException {
-        MongoTemplate mongo = app.getBean(MongoTemplate.class);
+        MongoTemplate mongo = app.bean(MongoTemplate.class);
         for (JsonNode hook : hooks) {
             Instant deadline = Instant.now().plusSeconds(10);
             while (!Boolean.TRUE.equals(mongo.getCollection(WebhookSubscriptions.SUBSCRIPTIONS)
@@ -217,7 +208,7 @@ class WebhookDeliveryHttpTest {
     }
 
     private static List<Document> deliveries(JsonNode hook) {
-        List<Document> found = app.getBean(MongoTemplate.class).getCollection(WebhookSubscriptions.DELIVERIES)
+        List<Document> found = app.bean(MongoTemplate.class).getCollection(WebhookSubscriptions.DELIVERIES)
                 .find(eq("webhookId", hook.path("id").asText())).into(new ArrayList<>());
         found.sort(java.util.Comparator.comparing((Document d) -> d.getLong("position"))
                 .thenComparing(d -> d.getInteger("attempt")));
@@ -243,14 +234,11 @@ class WebhookDeliveryHttpTest {
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + adminKey)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String path, String body) {
+        return app.post(path, app.adminKey(), body);
     }
 
-    private static HttpResponse<String> delete(String id) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/webhooks/" + id))
-                .header("Authorization", "Bearer " + adminKey).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> delete(String id) {
+        return app.delete("/v1/webhooks/" + id, app.adminKey());
     }
 }

@@ -173,7 +173,9 @@ public class ProblemHandler {
             return null;
         }
         String correlationId = UUID.randomUUID().toString();
-        log.error("Unhandled error {} on {} {}", correlationId, request.getMethod(), request.getRequestURI(), e);
+        // As a key-value pair too, so that structured (JSON) logs carry it as a field of its own.
+        log.atError().addKeyValue("correlationId", correlationId).setCause(e)
+                .log("Unhandled error {} on {} {}", correlationId, request.getMethod(), request.getRequestURI());
         return Problems.response(new ApiException(500, "internal_error", "Internal error",
                 "an unexpected error occurred; quote the correlation id when reporting it",
                 Map.of("correlationId", correlationId), Map.of()));

@@ -1,7 +1,11 @@
 package io.opsplane.platform.problem;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -30,6 +34,30 @@ class ProblemHandlerTest {
         assertThat(answer.getStatusCode().value()).isEqualTo(500);
         assertThat(answer.getBody().getProperties()).containsEntry("code", "internal_error")
                 .containsKey("correlationId");
+    }
+
+    @Test
+    void logsTheCorrelationIdAsAFieldOfItsOwn() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(ProblemHandler.class);
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            ResponseEntity<ProblemDetail> answer = handler.unexpected(new IllegalStateException("boom"), request,
+                    new MockHttpServletResponse());
+
+            Object correlationId = answer.getBody().getProperties().get("correlationId");
+            assertThat(logged.list).singleElement().satisfies(event -> {
+                assertThat(event.getKeyValuePairs()).singleElement().satisfies(pair -> {
+                    assertThat(pair.key).isEqualTo("correlationId");
+                    assertThat(pair.value).isEqualTo(correlationId);
+                });
+                assertThat(event.getFormattedMessage()).contains(correlationId.toString());
+                assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+            });
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     @Test

@@ -4,11 +4,11 @@ import io.opsplane.eventstore.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Seals new events into audit checkpoints every {@code opsplane.audit.seal-interval}, on its own thread so that a
@@ -22,7 +22,7 @@ class CheckpointSealer implements SmartLifecycle {
 
     private final AuditTrail trail;
     private final AuditProperties properties;
-    private ScheduledExecutorService scheduler;
+    private ThreadPoolTaskScheduler scheduler;
 
     CheckpointSealer(AuditTrail trail, AuditProperties properties) {
         this.trail = trail;
@@ -31,13 +31,12 @@ class CheckpointSealer implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "audit-sealer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = properties.sealInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::seal, interval, interval, TimeUnit.MILLISECONDS);
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("audit-sealer-");
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        Duration interval = properties.sealInterval();
+        scheduler.scheduleWithFixedDelay(this::seal, Instant.now().plus(interval), interval);
     }
 
     private void seal() {
@@ -54,7 +53,7 @@ class CheckpointSealer implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.shutdown();
             scheduler = null;
         }
     }

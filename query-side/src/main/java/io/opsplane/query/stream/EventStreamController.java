@@ -6,6 +6,7 @@ import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.query.eventlog.EventLogFeed;
 import io.opsplane.query.web.QueryParameters;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -27,12 +28,15 @@ class EventStreamController {
     private final JsonMapper json;
     private final StreamProperties properties;
     private final OpenStreams streams;
+    /** A thread per open stream (their number is bounded by {@link OpenStreams}), named {@code event-stream-N}. */
+    private final SimpleAsyncTaskExecutor subscriberThreads = new SimpleAsyncTaskExecutor("event-stream-");
 
     EventStreamController(EventLogFeed feed, JsonMapper json, StreamProperties properties, OpenStreams streams) {
         this.feed = feed;
         this.json = json;
         this.properties = properties;
         this.streams = streams;
+        subscriberThreads.setDaemon(true);
     }
 
     @GetMapping(path = "/v1/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -53,18 +57,16 @@ class EventStreamController {
                     "this instance serves " + properties.maxSubscribers() + " event streams at most; retry later",
                     Map.of(), Map.of("Retry-After", "5"));
         }
-        Thread thread = new Thread(() -> {
+        emitter.onCompletion(subscriber::stop);
+        emitter.onError(error -> subscriber.stop());
+        emitter.onTimeout(subscriber::stop);
+        subscriberThreads.execute(() -> {
             try {
                 subscriber.run();
             } finally {
                 streams.closed(subscriber);
             }
-        }, "event-stream-" + after);
-        thread.setDaemon(true);
-        emitter.onCompletion(subscriber::stop);
-        emitter.onError(error -> subscriber.stop());
-        emitter.onTimeout(subscriber::stop);
-        thread.start();
+        });
         return emitter;
     }
 }
