@@ -19,7 +19,7 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
  * The pre-aggregated metrics: one document per tool and minute, and one per tool and hour, holding counters and a
- * duration histogram; the tool each execution ran; the tools ever seen. Every counter update is guarded by the event's
+ * duration histogram; where each execution is counted ({@link ExecutionTally}); the tools ever seen. Every counter update is guarded by the event's
  * position in the same single-document update, so a redelivered event (positions arrive in order) counts once.
  */
 @Component
@@ -44,6 +44,39 @@ class MetricsStore {
         Instant hour = at.truncatedTo(ChronoUnit.HOURS);
         guardedInc(minuteKey(tool, minute), tool, minute, position, counters);
         guardedInc(hourKey(tool, hour), tool, hour, position, counters);
+        rememberToolSeen(tool, at);
+    }
+
+    /**
+     * Applies one execution event: the netted bucket changes, each once per position, then the execution's new tally.
+     * The tally is written last, so an event redelivered after a crash in between recomputes the same changes from
+     * the tally it left unchanged, and the buckets that already took them skip them by their position.
+     */
+    void apply(String executionId, BucketChanges changes, ExecutionTally tally, Instant at) {
+        changes.nonZero().forEach((key, bucket) -> {
+            Update update = new Update();
+            bucket.deltas().forEach(update::inc);
+            guardedInc(key, bucket.tool(), bucket.start(), tally.position(), update);
+        });
+        rememberToolSeen(tally.tool(), at);
+        Document document = tally.toDocument();
+        Update update = new Update();
+        document.forEach(update::set);
+        try {
+            mongo.upsert(new Query(where("_id").is(executionId).and(LAST_POSITION).lt(tally.position())), update,
+                    ReadModels.collection(EXECUTIONS));
+        } catch (DuplicateKeyException alreadyRecorded) {
+            // This position (or a later one) is recorded already.
+        }
+    }
+
+    /** Where the metrics last counted an execution, if they have seen it. */
+    Optional<ExecutionTally> tally(String executionId) {
+        return Optional.ofNullable(mongo.findById(executionId, Document.class, ReadModels.collection(EXECUTIONS)))
+                .map(ExecutionTally::of);
+    }
+
+    private void rememberToolSeen(String tool, Instant at) {
         mongo.upsert(new Query(where("_id").is(tool)), new Update().setOnInsert("since", at), ReadModels.collection(TOOLS));
     }
 
@@ -80,15 +113,6 @@ class MetricsStore {
     Optional<Document> request(String requestId) {
         return Optional.ofNullable(mongo.findById(REQUEST_PREFIX + requestId, Document.class,
                 ReadModels.collection(EXECUTIONS)));
-    }
-
-    void rememberTool(String executionId, String tool) {
-        mongo.upsert(new Query(where("_id").is(executionId)), new Update().set("tool", tool), ReadModels.collection(EXECUTIONS));
-    }
-
-    Optional<String> toolOf(String executionId) {
-        Document found = mongo.findById(executionId, Document.class, ReadModels.collection(EXECUTIONS));
-        return Optional.ofNullable(found).map(document -> document.getString("tool"));
     }
 
     List<String> tools() {

@@ -9,6 +9,7 @@ import io.opsplane.api.approval.ApprovalRequestedEvent;
 import io.opsplane.api.approval.RequestApprovedEvent;
 import io.opsplane.api.approval.RequestRejectedEvent;
 import io.opsplane.api.execution.ExecutionFailedEvent;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.execution.ToolRef;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
@@ -69,16 +70,18 @@ class MetricsProjectionTest {
                 message(T0.plusSeconds(90)), token(3), live());
         projection.on(planned("e-3", "billing.refund", ALICE), message(T0), token(4), live());
 
+        // e-2 counts in the minute of its latest activity, its failure: it moved out of 10:15.
         Document minute = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:15:00Z")));
-        assertThat(minute.getInteger("executions")).isEqualTo(2);
-        assertThat(minute.getInteger("succeeded")).isEqualTo(1);
+        assertThat(minute.getLong("executions")).isEqualTo(1);
+        assertThat(minute.getLong("succeeded")).isEqualTo(1);
         assertThat(minute.getInteger("plans")).isEqualTo(1);
         assertThat(minute.get("failed")).isNull();
         Document next = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:17:00Z")));
-        assertThat(next.getInteger("failed")).isEqualTo(1);
+        assertThat(next.getLong("executions")).isEqualTo(1);
+        assertThat(next.getLong("failed")).isEqualTo(1);
         Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
-        assertThat(hour.getInteger("executions")).isEqualTo(2);
-        assertThat(hour.getInteger("failed")).isEqualTo(1);
+        assertThat(hour.getLong("executions")).isEqualTo(2);
+        assertThat(hour.getLong("failed")).isEqualTo(1);
         assertThat(hour.get("durations", Document.class).values()).hasSize(2);
         assertThat(store.tools()).containsExactly("billing.refund");
         assertThat(meters.get("opsplane.executions").tag("tool", "billing.refund").tag("status", "failed").counter()
@@ -94,9 +97,39 @@ class MetricsProjectionTest {
         }
 
         Document minute = bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")));
-        assertThat(minute.getInteger("executions")).isEqualTo(1);
-        assertThat(minute.getInteger("succeeded")).isEqualTo(1);
-        assertThat(minute.get("durations", Document.class).values()).containsExactly(1);
+        assertThat(minute.getLong("executions")).isEqualTo(1);
+        assertThat(minute.getLong("succeeded")).isEqualTo(1);
+        assertThat(minute.get("durations", Document.class).values()).containsExactly(1L);
+    }
+
+    @Test
+    void aRetriedExecutionMovesToItsLatestOutcomeOnceAlsoWhenEventsAreRedelivered() {
+        Instant later = T0.plusSeconds(3600);
+        for (int delivery = 0; delivery < 2; delivery++) {
+            projection.on(requested("e-1", "tenant.onboard", ALICE), message(T0), token(0));
+            projection.on(new ExecutionFailedEvent("e-1", new ExecutionError("step_failed", "no"), 900),
+                    message(T0), token(1), live());
+            projection.on(new ExecutionRetriedEvent("e-1", io.opsplane.query.support.ExecutionEvents.tool(
+                    "tenant.onboard"), Map.of(), ALICE), message(later), token(2), live());
+            projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 40), message(later), token(3), live());
+        }
+
+        Document before = bucket(MetricsStore.minuteKey("tenant.onboard", Instant.parse("2026-11-24T10:15:00Z")));
+        assertThat(before.getLong("executions")).isZero();
+        assertThat(before.getLong("failed")).isZero();
+        assertThat(before.get("durations", Document.class).getLong(Integer.toString(DurationHistogram.bucketOf(900))))
+                .isZero();
+        Document after = bucket(MetricsStore.minuteKey("tenant.onboard", Instant.parse("2026-11-24T11:15:00Z")));
+        assertThat(after.getLong("executions")).isEqualTo(1);
+        assertThat(after.getLong("succeeded")).isEqualTo(1);
+        assertThat(after.getLong("retries")).isEqualTo(1);
+        assertThat(after.get("failed")).isNull();
+        assertThat(after.get("durations", Document.class))
+                .isEqualTo(new Document(Integer.toString(DurationHistogram.bucketOf(40)), 1L));
+        assertThat(store.tally("e-1")).get().extracting(ExecutionTally::outcome, ExecutionTally::position)
+                .containsExactly("succeeded", 3L);
+        assertThat(meters.get("opsplane.execution.retries").tag("tool", "tenant.onboard").counter().count())
+                .isEqualTo(2);
     }
 
     @Test
@@ -105,7 +138,7 @@ class MetricsProjectionTest {
         projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 5), message(T0), token(1), replaying());
 
         assertThat(bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")))
-                .getInteger("succeeded")).isEqualTo(1);
+                .getLong("succeeded")).isEqualTo(1);
         assertThat(meters.find("opsplane.executions").counters()).isEmpty();
     }
 
@@ -144,7 +177,7 @@ class MetricsProjectionTest {
         projection.reset();
 
         assertThat(store.tools()).isEmpty();
-        assertThat(store.toolOf("e-1")).isEmpty();
+        assertThat(store.tally("e-1")).isEmpty();
         assertThat(store.buckets(List.of(MetricsStore.hourKey("service.healthcheck",
                 Instant.parse("2026-11-24T10:00:00Z"))))).isEmpty();
     }
