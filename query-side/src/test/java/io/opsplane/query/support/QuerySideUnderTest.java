@@ -1,5 +1,6 @@
 package io.opsplane.query.support;
 
+import com.mongodb.event.CommandListener;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.platform.auth.ApiKeyCredential;
@@ -8,6 +9,8 @@ import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.QuerySideApplication;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -31,7 +34,7 @@ import java.util.UUID;
 
 /**
  * The query side started for real on a random port against an in-memory MongoDB-compatible
- * store, with helpers to seed events and keys and to call it over HTTP.
+ * store (or a MongoDB given to it), with helpers to seed events and keys and to call it over HTTP.
  */
 public final class QuerySideUnderTest implements AutoCloseable {
 
@@ -45,21 +48,40 @@ public final class QuerySideUnderTest implements AutoCloseable {
     private final Map<String, Long> nextSequence = new HashMap<>();
     private final String baseUrl;
 
-    private QuerySideUnderTest(String... properties) {
-        mongoServer = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = mongoServer.bind();
+    private QuerySideUnderTest(String mongoUri, CommandListener listener, String... properties) {
+        String uri = mongoUri;
+        if (uri == null) {
+            mongoServer = new MongoServer(new MemoryBackend());
+            InetSocketAddress address = mongoServer.bind();
+            uri = "mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test";
+        } else {
+            mongoServer = null;
+        }
         // As arguments, because default properties rank below query-side.yml.
-        List<String> arguments = new ArrayList<>(List.of(
-                "--spring.mongodb.uri=mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test",
-                "--server.port=0"));
+        List<String> arguments = new ArrayList<>(List.of("--spring.mongodb.uri=" + uri, "--server.port=0"));
         Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
-        context = QuerySideApplication.builder().run(arguments.toArray(String[]::new));
+        SpringApplicationBuilder builder = QuerySideApplication.builder();
+        if (listener != null) {
+            builder.initializers(context -> context.getBeanFactory().registerSingleton("commandRecorder",
+                    (MongoClientSettingsBuilderCustomizer) settings -> settings.addCommandListener(listener)));
+        }
+        context = builder.run(arguments.toArray(String[]::new));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
     }
 
     public static QuerySideUnderTest start(String... properties) {
-        return new QuerySideUnderTest(properties);
+        return new QuerySideUnderTest(null, null, properties);
+    }
+
+    /** As {@link #start}, with {@code listener} told of every command the application sends to the store. */
+    public static QuerySideUnderTest startRecording(CommandListener listener, String... properties) {
+        return new QuerySideUnderTest(null, listener, properties);
+    }
+
+    /** As {@link #startRecording}, against the MongoDB at {@code mongoUri} (with its database) instead of its own store. */
+    public static QuerySideUnderTest startRecordingOn(String mongoUri, CommandListener listener, String... properties) {
+        return new QuerySideUnderTest(mongoUri, listener, properties);
     }
 
     /** Stores a key the platform filter will accept, as the command side would project it. */
@@ -132,7 +154,9 @@ public final class QuerySideUnderTest implements AutoCloseable {
     @Override
     public void close() {
         context.close();
-        mongoServer.shutdownNow();
+        if (mongoServer != null) {
+            mongoServer.shutdownNow();
+        }
     }
 
     public record Response(int status, String contentType, String retryAfter, JsonNode body) {
