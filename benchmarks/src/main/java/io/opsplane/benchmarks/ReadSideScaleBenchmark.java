@@ -86,6 +86,7 @@ public final class ReadSideScaleBenchmark {
             ConfigurableApplicationContext context = QuerySideApplication.builder().run("--server.port=0",
                     "--spring.mongodb.uri=" + store.connectionString() + "/opsplane",
                     "--opsplane.data-dir=" + dataDir, "--logging.level.root=WARN",
+                    "--logging.level.org.axonframework.messaging.timeout=ERROR",
                     "--opsplane.rate-limit.per-minute=100000000", "--opsplane.rate-limit.burst=100000000");
             try {
                 ReadSideScaleBenchmark benchmark = new ReadSideScaleBenchmark(context);
@@ -131,7 +132,7 @@ public final class ReadSideScaleBenchmark {
         seeded = size;
         long head = head(events);
         long seededAt = System.nanoTime();
-        awaitProjected(head);
+        Map<String, Double> processorsDone = awaitProjected(head);
         long caughtUp = System.nanoTime();
         double projectedPerSecond = (head - headBefore) / ((caughtUp - started) / 1e9);
 
@@ -156,6 +157,9 @@ public final class ReadSideScaleBenchmark {
             row.append(String.format(" %.2f |", medianMs(path)));
         }
         System.out.println(row);
+        StringBuilder processors = new StringBuilder("  processors at the head, seconds after seeding ended:");
+        processorsDone.forEach((name, seconds) -> processors.append(String.format(" %s %.1f", name, seconds)));
+        System.out.println(processors);
     }
 
     private void addExecution(List<EventMessage<?>> commit, int i) {
@@ -200,16 +204,23 @@ public final class ReadSideScaleBenchmark {
         return EventPositions.of(events.createHeadToken());
     }
 
-    private void awaitProjected(long head) throws InterruptedException {
+    /** Waits until every processor has handled {@code head}; returns when each got there, in seconds from now. */
+    private Map<String, Double> awaitProjected(long head) throws InterruptedException {
         ProjectionProgress progress = context.getBean(ProjectionProgress.class);
         List<String> processors = context.getBean(EventProcessingConfiguration.class).eventProcessors().entrySet()
                 .stream().filter(entry -> entry.getValue() instanceof StreamingEventProcessor)
-                .map(Map.Entry::getKey).toList();
-        for (String processor : processors) {
-            while (progress.processedPosition(processor) < head) {
-                Thread.sleep(50);
+                .map(Map.Entry::getKey).sorted().toList();
+        long start = System.nanoTime();
+        Map<String, Double> done = new LinkedHashMap<>();
+        while (done.size() < processors.size()) {
+            for (String processor : processors) {
+                if (!done.containsKey(processor) && progress.processedPosition(processor) >= head) {
+                    done.put(processor, (System.nanoTime() - start) / 1e9);
+                }
             }
+            Thread.sleep(50);
         }
+        return done;
     }
 
     private String cursorOfPage(String path, int page) throws Exception {

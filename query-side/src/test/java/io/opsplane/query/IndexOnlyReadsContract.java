@@ -37,8 +37,8 @@ import static io.opsplane.query.support.ExecutionEvents.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requirement: the execution log with every filter and cursor, one execution, the approval lists and inbox, and
- * metrics cost the same at a million executions as at a thousand, on MongoDB and on the embedded store alike. Both
+ * Requirement: the execution log with every filter and cursor, one execution, the approval lists and inbox, the
+ * event log with its filters, and metrics cost the same at a million executions as at a thousand, on MongoDB and on the embedded store alike. Both
  * serve from an index only exact or {@code $in} matches on a unique key (FACTS.md); so, like the event store's
  * {@code IndexOnlyAccessTest}, this test records every command the query side sends while it answers those reads
  * and checks that each one touching a collection that grows with use selects by {@code _id} only: never a range,
@@ -50,7 +50,7 @@ abstract class IndexOnlyReadsContract {
 
     /** Collections that grow with executions, approvals or events (base names; rebuilt ones get a suffix). */
     private static final Set<String> GROWING = Set.of("executions", "execution_lists", "approval_requests",
-            "approval_lists", "metrics_buckets", "metrics_executions", "events", "eventlog");
+            "approval_lists", "metrics_buckets", "metrics_executions", "events", "eventlog", "eventlog_lists");
 
     /**
      * Collections that do not grow with executions, read on the way: keys and rate limits by {@code _id}, processors'
@@ -144,7 +144,7 @@ abstract class IndexOnlyReadsContract {
             assertSelectsById(command);
         }
         assertThat(kinds).contains("find executions", "find execution_lists", "find approval_requests",
-                "find approval_lists", "find metrics_buckets");
+                "find approval_lists", "find metrics_buckets", "find eventlog", "find eventlog_lists");
         // Commands naming no collection (hello, ping, transactions, getMore) read no documents by themselves.
         assertThat(commands).filteredOn(command -> command.get(command.getFirstKey()).isString())
                 .filteredOn(command -> !touchesGrowingCollection(command))
@@ -184,6 +184,13 @@ abstract class IndexOnlyReadsContract {
             }
         }
         assertThat(app.get("/v1/approval-requests/apr-1", key).status()).isEqualTo(200);
+        for (String query : List.of("", "type=execution.failed", "type=execution.requested,execution.planned&after=40",
+                "aggregateId=ex-3", "aggregateId=ex-3&type=execution.started", "since=" + now.minusSeconds(500),
+                "after=100")) {
+            Response page = app.get("/v1/events?limit=20&" + query, key);
+            assertThat(page.status()).as(query).isEqualTo(200);
+            assertThat(page.body().path("items").size()).as(query).isPositive();
+        }
         for (String window : List.of("15m", "1h", "24h", "7d")) {
             assertThat(app.get("/v1/metrics?window=" + window, key).status()).isEqualTo(200);
         }

@@ -1,7 +1,6 @@
 package io.opsplane.query.eventlog;
 
 import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.index.CompoundIndex;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 import java.time.Instant;
@@ -15,8 +14,6 @@ import java.time.Instant;
  * @param hash     the event's hash in the event store's audit chain ({@code sha256:…})
  */
 @Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + EventLogDocument.COLLECTION + "')}")
-@CompoundIndex(name = "by_type", def = "{'type': 1, '_id': 1}")
-@CompoundIndex(name = "by_aggregate", def = "{'aggregateId': 1, '_id': 1}")
 record EventLogDocument(
         @Id long position,
         String type,
@@ -28,4 +25,8 @@ record EventLogDocument(
         String hash) {
 
     static final String COLLECTION = "eventlog";
+
+    EventLogDocument withHash(String chainHash) {
+        return new EventLogDocument(position, type, aggregateId, sequence, timestamp, actor, payload, chainHash);
+    }
 }

@@ -1,36 +1,66 @@
 package io.opsplane.query.eventlog;
 
-import org.springframework.data.domain.Sort;
+import io.opsplane.query.index.Documents;
+import io.opsplane.query.index.KeyedIndex;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.IndexOperations;
-import org.springframework.data.mongodb.core.index.IndexResolver;
-import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
-/** The {@code eventlog} collection: one document per event, read in position order. */
+/**
+ * The {@code eventlog} collection (one document per event, {@code _id} its position) and the {@code eventlog_lists}
+ * index: every event, and the events of each type, of each aggregate and of each type within an aggregate, in
+ * position order. Both are read by exact or {@code $in} matches on {@code _id} only.
+ */
 @Component
 class EventLogStore {
 
+    static final String LISTS = "eventlog_lists";
+    /** Positions lie below 2^40. */
+    private static final int KEY_BITS = 40;
+
     private final MongoTemplate mongo;
+    private final KeyedIndex lists;
 
     EventLogStore(MongoTemplate mongo) {
         this.mongo = mongo;
-        IndexOperations indexes = mongo.indexOps(EventLogDocument.class);
-        IndexResolver.create(mongo.getConverter().getMappingContext())
-                .resolveIndexFor(EventLogDocument.class)
-                .forEach(indexes::createIndex);
+        this.lists = new KeyedIndex(mongo, LISTS, KEY_BITS);
     }
 
-    /** Inserts or replaces the event at its position; storing the same event again changes nothing. */
-    void save(EventLogDocument document) {
-        mongo.save(document);
+    KeyedIndex.Changes changes() {
+        return lists.changes();
+    }
+
+    /** Records the lists an event belongs to. */
+    static void list(KeyedIndex.Changes changes, EventLogDocument document) {
+        long at = document.timestamp().toEpochMilli();
+        String id = Long.toString(document.position());
+        changes.add(all(), document.position(), id, at);
+        changes.add(ofType(document.type()), document.position(), id, at);
+        if (document.aggregateId() != null) {
+            changes.add(ofAggregate(document.aggregateId(), null), document.position(), id, at);
+            changes.add(ofAggregate(document.aggregateId(), document.type()), document.position(), id, at);
+        }
+    }
+
+    /**
+     * Writes a batch: the documents first, then the lists, so that an event a list names is always readable (readers
+     * page on after the last event they saw; an entry without its document could make them skip it). Both writes
+     * are idempotent, so a batch redelivered after a crash in between changes nothing more.
+     */
+    void write(Collection<EventLogDocument> documents, KeyedIndex.Changes changes) {
+        Documents.replaceAll(mongo, EventLogDocument.COLLECTION, documents, document -> document.position());
+        lists.apply(changes);
     }
 
     Optional<EventLogDocument> findByPosition(long position) {
@@ -49,18 +79,47 @@ class EventLogStore {
 
     void deleteAll() {
         mongo.remove(new Query(), EventLogDocument.class);
+        lists.deleteAll();
     }
 
-    /** Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on. */
+    /**
+     * Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on: the first of the
+     * lists of the requested types (one list without types) after the cursor, merged in position order.
+     */
     List<EventLogDocument> page(EventLogFilter filter) {
-        List<Criteria> criteria = new ArrayList<>();
-        if (!filter.types().isEmpty()) {
-            criteria.add(where("type").in(filter.types()));
+        List<String> names = filter.types().isEmpty()
+                ? List.of(filter.aggregateId().map(id -> ofAggregate(id, null)).orElse(all()))
+                : filter.types().stream().distinct().map(type -> filter.aggregateId()
+                        .map(id -> ofAggregate(id, type)).orElse(ofType(type))).toList();
+        KeyedIndex.After after = filter.after().isPresent()
+                ? new KeyedIndex.After(filter.after().getAsLong(), Long.toString(filter.after().getAsLong())) : null;
+        Long since = filter.since().map(java.time.Instant::toEpochMilli).orElse(null);
+        List<Long> positions = names.stream()
+                .flatMap(name -> lists.read(new KeyedIndex.Page(name, false, after, since, null, filter.limit() + 1))
+                        .stream())
+                .map(KeyedIndex.Entry::key).sorted().limit(filter.limit() + 1L).toList();
+        if (positions.isEmpty()) {
+            return List.of();
         }
-        filter.aggregateId().ifPresent(id -> criteria.add(where("aggregateId").is(id)));
-        filter.since().ifPresent(since -> criteria.add(where("timestamp").gte(since)));
-        filter.after().ifPresent(after -> criteria.add(where("_id").gt(after)));
-        Query query = criteria.isEmpty() ? new Query() : new Query(new Criteria().andOperator(criteria));
-        return mongo.find(query.with(Sort.by(Sort.Order.asc("_id"))).limit(filter.limit() + 1), EventLogDocument.class);
+        Map<Long, EventLogDocument> byPosition = new HashMap<>();
+        mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class)
+                .forEach(document -> byPosition.put(document.position(), document));
+        return positions.stream().map(byPosition::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private static String all() {
+        return "*";
+    }
+
+    private static String ofType(String type) {
+        return "ty=" + encode(type);
+    }
+
+    private static String ofAggregate(String aggregateId, String type) {
+        return "ag=" + encode(aggregateId) + (type == null ? "" : "&ty=" + encode(type));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -23,7 +23,7 @@ public final class Documents {
 
     /** Replaces (or inserts) every document in one bulk write. */
     public static <T> void replaceAll(MongoTemplate mongo, String collection, Collection<T> documents,
-                                      Function<T, String> id) {
+                                      Function<T, Object> id) {
         if (documents.isEmpty()) {
             return;
         }

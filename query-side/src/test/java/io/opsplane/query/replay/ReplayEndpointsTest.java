@@ -71,11 +71,12 @@ class ReplayEndpointsTest {
         long head = app.headPosition();
         awaitProjected(head);
         Map<String, List<Document>> before = snapshot();
-        assertThat(before.get("eventlog")).hasSize((int) head + 1);
+        assertThat(before.get("eventlog")).filteredOn(document -> !(document.get("_id") instanceof String))
+                .hasSize((int) head + 1);
         assertThat(before.get("api-keys")).hasSize(2);
         assertThat(before.get("tools")).hasSize(1);
         // The request, and its entries in the approval lists (documents whose _id names list, level and prefix).
-        assertThat(before.get("approvals")).filteredOn(document -> !document.getString("_id").contains("|"))
+        assertThat(before.get("approvals")).filteredOn(document -> !document.get("_id").toString().contains("|"))
                 .hasSize(1);
         assertThat(before.get("webhooks")).hasSize(2);
 
