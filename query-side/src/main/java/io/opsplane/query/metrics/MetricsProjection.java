@@ -16,6 +16,7 @@ import io.opsplane.api.execution.ExecutionStartedEvent;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
 import io.opsplane.api.execution.ExecutionUnknownEvent;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.index.PerBatch;
 import io.opsplane.query.replay.ReadModels;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -42,6 +43,7 @@ import java.util.Optional;
 public class MetricsProjection {
 
     public static final String PROCESSING_GROUP = "metrics";
+    private static final String BATCH = MetricsProjection.class.getName() + ".batch";
 
     private final MetricsStore store;
     private final MeterRegistry meters;
@@ -53,27 +55,36 @@ public class MetricsProjection {
 
     @EventHandler
     void on(ExecutionRequestedEvent event, EventMessage<?> message, TrackingToken token) {
-        track(event.executionId(), event.tool().name(), message, token, Change.ACTIVITY, null, null);
+        MetricsBatch batch = batch();
+        track(batch, event.executionId(), event.tool().name(), message, token, Change.ACTIVITY, null, null);
+        endOf(batch);
     }
 
     @EventHandler
     void on(ExecutionPlannedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
-        count(event.tool().name(), message, token, new Update().inc("plans", 1));
+        MetricsBatch batch = batch();
+        count(batch, event.tool().name(), message, token, new Update().inc("plans", 1));
         live(replay, event.tool().name(), "planned", null);
+        endOf(batch);
     }
 
     @EventHandler
     void on(ExecutionStartedEvent event, EventMessage<?> message, TrackingToken token) {
-        track(event.executionId(), null, message, token, Change.ACTIVITY, null, null);
+        MetricsBatch batch = batch();
+        track(batch, event.executionId(), null, message, token, Change.ACTIVITY, null, null);
+        endOf(batch);
     }
 
     @EventHandler
     void on(ExecutionRetriedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
-        String tool = track(event.executionId(), event.tool().name(), message, token, Change.RETRY, null, null);
+        MetricsBatch batch = batch();
+        String tool = track(batch, event.executionId(), event.tool().name(), message, token, Change.RETRY, null,
+                null);
         if (isLive(replay)) {
             Counter.builder("opsplane.execution.retries").description("Explicit retries of failed executions by tool")
                     .tag("tool", tool).register(meters).increment();
         }
+        endOf(batch);
     }
 
     @EventHandler
@@ -91,12 +102,33 @@ public class MetricsProjection {
         outcome(event.executionId(), "unknown", null, message, token, replay);
     }
 
+    /**
+     * Every other event: nothing to count, but the batch's last event may be one of them, and the batch is written
+     * when its last event has been handled (Axon invokes one handler of this class per event, the most specific).
+     */
+    @EventHandler
+    void on(Object event) {
+        endOf(batch());
+    }
+
+    private MetricsBatch batch() {
+        return PerBatch.state(BATCH, () -> new MetricsBatch(store));
+    }
+
+    private static void endOf(MetricsBatch batch) {
+        if (PerBatch.atEnd()) {
+            batch.write();
+        }
+    }
+
     @EventHandler
     void on(ApprovalRequestedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
+        MetricsBatch batch = batch();
         store.rememberRequest(event.requestId(), event.tool().name(), message.getTimestamp());
-        count(event.tool().name(), message, token, new Update().inc("approvalsRequested", 1));
+        count(batch, event.tool().name(), message, token, new Update().inc("approvalsRequested", 1));
         store.adjustPending(EventPositions.of(token), 1);
         approval(replay, event.tool().name(), "requested");
+        endOf(batch);
     }
 
     /** Only the approval that reaches the quorum decides the request; earlier ones leave it pending. */
@@ -104,6 +136,8 @@ public class MetricsProjection {
     void on(RequestApprovedEvent event, EventMessage<?> message, TrackingToken token, ReplayStatus replay) {
         if (event.quorumReached()) {
             decided(event.requestId(), "approved", true, message, token, replay);
+        } else {
+            endOf(batch());
         }
     }
 
@@ -133,9 +167,11 @@ public class MetricsProjection {
             long decisionMs = Math.max(0, message.getTimestamp().toEpochMilli() - ((Number) requestedAt).longValue());
             update.inc("decisions." + DurationHistogram.bucketOf(decisionMs), 1);
         }
-        count(tool, message, token, update);
+        MetricsBatch batch = batch();
+        count(batch, tool, message, token, update);
         store.adjustPending(EventPositions.of(token), -1);
         approval(replay, tool, decision);
+        endOf(batch);
     }
 
     private void approval(ReplayStatus replay, String tool, String decision) {
@@ -153,9 +189,11 @@ public class MetricsProjection {
 
     private void outcome(String executionId, String status, Long durationMs, EventMessage<?> message,
                          TrackingToken token, ReplayStatus replay) {
+        MetricsBatch batch = batch();
         Integer durationBucket = durationMs == null ? null : DurationHistogram.bucketOf(durationMs);
-        String tool = track(executionId, null, message, token, Change.OUTCOME, status, durationBucket);
+        String tool = track(batch, executionId, null, message, token, Change.OUTCOME, status, durationBucket);
         live(replay, tool, status, durationMs);
+        endOf(batch);
     }
 
     /** What an execution event changes besides moving the execution to the event's minute. */
@@ -167,10 +205,10 @@ public class MetricsProjection {
      * and by its latest outcome. Because every window ends now, the sum over a window's buckets is then exactly the
      * executions active in it and the latest outcomes within it. Returns the execution's tool.
      */
-    private String track(String executionId, String toolOfEvent, EventMessage<?> message, TrackingToken token,
-                         Change change, String outcome, Integer durationBucket) {
+    private String track(MetricsBatch batch, String executionId, String toolOfEvent, EventMessage<?> message,
+                         TrackingToken token, Change change, String outcome, Integer durationBucket) {
         long position = EventPositions.of(token);
-        Optional<ExecutionTally> previous = store.tally(executionId);
+        Optional<ExecutionTally> previous = batch.tally(executionId);
         String tool = previous.map(ExecutionTally::tool).orElse(toolOfEvent == null ? "unknown" : toolOfEvent);
         if (previous.isPresent() && previous.get().position() >= position) {
             return tool;
@@ -199,12 +237,13 @@ public class MetricsProjection {
             after = previous.map(before -> new ExecutionTally(tool, at, before.outcome(), before.outcomeAt(),
                     before.durationBucket(), position)).orElse(new ExecutionTally(tool, at, null, null, null, position));
         }
-        store.apply(executionId, changes, after, at);
+        batch.count(position, tool, at, changes, after, executionId);
         return tool;
     }
 
-    private void count(String tool, EventMessage<?> message, TrackingToken token, Update counters) {
-        store.count(tool, message.getTimestamp(), EventPositions.of(token), counters);
+    private static void count(MetricsBatch batch, String tool, EventMessage<?> message, TrackingToken token,
+                              Update counters) {
+        batch.count(EventPositions.of(token), tool, message.getTimestamp(), counters);
     }
 
     /** Whether this delivery is a live one: process counters are not inflated by rebuilding. */

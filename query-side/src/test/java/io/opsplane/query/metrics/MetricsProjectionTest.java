@@ -13,7 +13,12 @@ import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.execution.ToolRef;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
+import io.opsplane.api.execution.ExecutionRequestedEvent;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericTrackedEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayStatus;
@@ -26,6 +31,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +80,7 @@ class MetricsProjectionTest {
         Document minute = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:15:00Z")));
         assertThat(minute.getLong("executions")).isEqualTo(1);
         assertThat(minute.getLong("succeeded")).isEqualTo(1);
-        assertThat(minute.getInteger("plans")).isEqualTo(1);
+        assertThat(minute.getLong("plans")).isEqualTo(1);
         assertThat(minute.get("failed")).isNull();
         Document next = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:17:00Z")));
         assertThat(next.getLong("executions")).isEqualTo(1);
@@ -133,6 +139,69 @@ class MetricsProjectionTest {
     }
 
     @Test
+    void aBatchWritesTheSameDocumentsAsItsEventsOneByOne() {
+        List<EventMessage<?>> events = new ArrayList<>();
+        ToolRef onboard = io.opsplane.query.support.ExecutionEvents.tool("tenant.onboard");
+        events.add(tracked(0, T0, requested("e-1", "tenant.onboard", ALICE)));
+        events.add(tracked(1, T0, requested("e-2", "billing.refund", ALICE)));
+        events.add(tracked(2, T0.plusSeconds(1), new ExecutionFailedEvent("e-1", new ExecutionError("x", "y"), 900)));
+        events.add(tracked(3, T0.plusSeconds(2), new ApprovalRequestedEvent("a-1", onboard, Map.of(), "sha256:1", null,
+                "r", ALICE, 1, T0.plusSeconds(3600), null, "h1")));
+        events.add(tracked(4, T0.plusSeconds(70), new ExecutionRetriedEvent("e-1", onboard, Map.of(), ALICE)));
+        events.add(tracked(5, T0.plusSeconds(71), new ExecutionSucceededEvent("e-1", Map.of(), 40)));
+        events.add(tracked(6, T0.plusSeconds(72), "an event the metrics do not count"));
+        events.add(tracked(7, T0.plusSeconds(73), new ExecutionSucceededEvent("e-2", Map.of(), 70)));
+        for (EventMessage<?> event : events) {
+            handle(event);
+        }
+        List<Document> oneByOne = everything();
+        projection.reset();
+
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(events);
+        batch.execute(() -> handle((EventMessage<?>) CurrentUnitOfWork.get().getMessage()));
+
+        assertThat(everything()).isEqualTo(oneByOne).isNotEmpty();
+        Document minute = bucket(MetricsStore.minuteKey("tenant.onboard", Instant.parse("2026-11-24T10:16:00Z")));
+        assertThat(minute.getLong("executions")).isEqualTo(1);
+        assertThat(minute.getLong("succeeded")).isEqualTo(1);
+        assertThat(minute.getLong("retries")).isEqualTo(1);
+        assertThat(minute.getLong(MetricsStore.LAST_POSITION)).isEqualTo(5);
+    }
+
+    /** Dispatches as Axon does: the most specific handler of the projection. */
+    private void handle(EventMessage<?> message) {
+        TrackingToken token = ((TrackedEventMessage<?>) message).trackingToken();
+        Object payload = message.getPayload();
+        if (payload instanceof ExecutionRequestedEvent event) {
+            projection.on(event, message, token);
+        } else if (payload instanceof ExecutionFailedEvent event) {
+            projection.on(event, message, token, live());
+        } else if (payload instanceof ExecutionRetriedEvent event) {
+            projection.on(event, message, token, live());
+        } else if (payload instanceof ExecutionSucceededEvent event) {
+            projection.on(event, message, token, live());
+        } else if (payload instanceof ApprovalRequestedEvent event) {
+            projection.on(event, message, token, live());
+        } else {
+            projection.on(payload);
+        }
+    }
+
+    private static EventMessage<?> tracked(long position, Instant timestamp, Object payload) {
+        return new GenericTrackedEventMessage<>(token(position), new GenericEventMessage<>(
+                java.util.UUID.randomUUID().toString(), payload, Map.of(), timestamp));
+    }
+
+    private List<Document> everything() {
+        MongoTemplate mongo = new MongoTemplate(client, "metrics-test");
+        List<Document> all = new ArrayList<>();
+        for (String collection : List.of(MetricsStore.BUCKETS, MetricsStore.EXECUTIONS, MetricsStore.TOOLS)) {
+            mongo.getCollection(collection).find().sort(new Document("_id", 1)).into(all);
+        }
+        return all;
+    }
+
+    @Test
     void replayedEventsRebuildTheModelButNotTheProcessCounters() {
         projection.on(requested("e-1", "service.healthcheck", ALICE), message(T0), token(0));
         projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 5), message(T0), token(1), replaying());
@@ -160,9 +229,9 @@ class MetricsProjectionTest {
         }
 
         Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
-        assertThat(hour.getInteger("approvalsRequested")).isEqualTo(3);
-        assertThat(hour.getInteger("approvalsApproved")).isEqualTo(1);
-        assertThat(hour.getInteger("approvalsRejected")).isEqualTo(1);
+        assertThat(hour.getLong("approvalsRequested")).isEqualTo(3);
+        assertThat(hour.getLong("approvalsApproved")).isEqualTo(1);
+        assertThat(hour.getLong("approvalsRejected")).isEqualTo(1);
         assertThat(hour.get("decisions", Document.class).keySet()).containsExactlyInAnyOrder(
                 Integer.toString(DurationHistogram.bucketOf(10_000)), Integer.toString(DurationHistogram.bucketOf(20_000)));
         assertThat(store.pending()).isEqualTo(1);
