@@ -1,7 +1,5 @@
 package io.opsplane.query.index;
 
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
@@ -165,56 +163,66 @@ public final class KeyedIndex {
         }
     }
 
-    /** Applies the changes: leaves first, then each directory level, removing emptied nodes from their parents. */
+    /**
+     * Applies the changes level by level, leaves first: one bulk write per level, then, for the nodes that only lost
+     * entries, one {@code $in} read to find those left empty, which are deleted and removed from their parents.
+     */
     public void apply(Changes changes) {
         if (changes.isEmpty()) {
             return;
         }
         Map<String, NodeChange> level = changes.leaves;
         for (int depth = 0; depth < levels && !level.isEmpty(); depth++) {
-            Map<String, NodeChange> parents = new TreeMap<>();
-            List<WriteModel<Document>> plain = new ArrayList<>();
-            int parentLevel = depth + 1;
+            List<WriteModel<Document>> writes = new ArrayList<>();
+            List<String> shrunk = new ArrayList<>();
             for (NodeChange change : level.values()) {
-                boolean emptied = write(change, plain);
-                if (parentLevel == levels) {
-                    continue;
+                writes.add(new UpdateOneModel<>(new Document("_id", change.id()), change.update(),
+                        new UpdateOptions().upsert(change.adds())));
+                if (!change.adds()) {
+                    shrunk.add(change.id());
                 }
-                String parentId = nodeId(change.list, parentLevel, change.prefix >> BITS);
-                NodeChange parent = parents.computeIfAbsent(parentId,
+            }
+            mongo.getCollection(physical()).bulkWrite(writes);
+            Set<String> emptied = emptied(shrunk, depth == 0 ? ENTRIES : CHILDREN);
+            if (depth == levels - 1) {
+                break;
+            }
+            int parentLevel = depth + 1;
+            Map<String, NodeChange> parents = new TreeMap<>();
+            for (NodeChange change : level.values()) {
+                NodeChange parent = parents.computeIfAbsent(nodeId(change.list, parentLevel, change.prefix >> BITS),
                         id -> new NodeChange(change.list, parentLevel, change.prefix >> BITS));
                 String field = CHILDREN + "." + change.prefix;
-                if (emptied) {
+                if (emptied.contains(change.id())) {
                     parent.unset.add(field);
                 } else if (change.lo != null) {
                     parent.extend(field, change.lo, change.hi);
                 }
-            }
-            if (!plain.isEmpty()) {
-                mongo.getCollection(physical()).bulkWrite(plain);
             }
             parents.values().removeIf(NodeChange::isEmpty);
             level = parents;
         }
     }
 
-    /**
-     * Writes one node's change: with nothing removed, queued for the bulk write; with removals, at once, reading the
-     * result back to learn whether the node is now empty (then it is deleted and reported).
-     */
-    private boolean write(NodeChange change, List<WriteModel<Document>> plain) {
-        Document update = change.update();
-        Document filter = new Document("_id", change.id());
-        if (change.unset.isEmpty()) {
-            plain.add(new UpdateOneModel<>(filter, update, new UpdateOptions().upsert(true)));
-            return false;
+    /** Which of these nodes, having only lost entries, now hold none (or do not exist); those that exist are deleted. */
+    private Set<String> emptied(List<String> ids, String field) {
+        if (ids.isEmpty()) {
+            return Set.of();
         }
-        Document after = mongo.getCollection(physical()).findOneAndUpdate(filter, update,
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).upsert(change.adds()));
-        String field = change.level == 0 ? ENTRIES : CHILDREN;
-        boolean empty = after == null || after.get(field) == null || after.get(field, Document.class).isEmpty();
-        if (empty && after != null) {
-            mongo.getCollection(physical()).deleteOne(filter);
+        Set<String> empty = new java.util.HashSet<>(ids);
+        List<String> existingEmpty = new ArrayList<>();
+        mongo.getCollection(physical()).find(new Document("_id", new Document("$in", ids)))
+                .projection(new Document(field, 1))
+                .forEach(node -> {
+                    Document content = node.get(field, Document.class);
+                    if (content != null && !content.isEmpty()) {
+                        empty.remove(node.getString("_id"));
+                    } else {
+                        existingEmpty.add(node.getString("_id"));
+                    }
+                });
+        if (!existingEmpty.isEmpty()) {
+            mongo.getCollection(physical()).deleteMany(new Document("_id", new Document("$in", existingEmpty)));
         }
         return empty;
     }

@@ -12,9 +12,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Map;
 
@@ -74,7 +72,7 @@ class MetricsRetriesTest {
     }
 
     @Test
-    void aReplayRebuildsExactlyTheSameFigures() throws Exception {
+    void aReplayRebuildsExactlyTheSameFigures() {
         JsonNode quarterBefore = metrics("15m");
         JsonNode hourBefore = metrics("1h");
 
@@ -82,7 +80,7 @@ class MetricsRetriesTest {
                         + "/v1/admin/replay")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"projections\":[\"metrics\"]}")), key);
         assertThat(replay.status()).isEqualTo(202);
-        assertThat(awaitReplay().path("status").asString()).isEqualTo("completed");
+        assertThat(app.awaitReplay(key).path("status").asString()).isEqualTo("completed");
 
         JsonNode quarterAfter = metrics("15m");
         JsonNode hourAfter = metrics("1h");
@@ -93,14 +91,14 @@ class MetricsRetriesTest {
         assertThat(hourAfter.path("totals")).isEqualTo(hourBefore.path("totals"));
         assertThat(hourAfter.path("tools")).isEqualTo(hourBefore.path("tools"));
         // The rebuild does not count into the process's counters.
-        assertThat(prometheus()).contains("opsplane_execution_retries_total{tool=\"billing.refund\"} 1.0");
+        assertThat(app.prometheus()).contains("opsplane_execution_retries_total{tool=\"billing.refund\"} 1.0");
     }
 
     @Test
-    void exposesRetriesToPrometheusApartFromOutcomes() throws Exception {
+    void exposesRetriesToPrometheusApartFromOutcomes() {
         metrics("15m");
 
-        assertThat(prometheus())
+        assertThat(app.prometheus())
                 .contains("opsplane_execution_retries_total{tool=\"billing.refund\"} 1.0")
                 .contains("opsplane_execution_retries_total{tool=\"email.send\"} 1.0")
                 .contains("opsplane_execution_retries_total{tool=\"tenant.onboard\"} 1.0")
@@ -164,24 +162,6 @@ class MetricsRetriesTest {
         QuerySideUnderTest.Response response = app.get("/v1/metrics?window=" + window + "&minPosition=" + head, key);
         assertThat(response.status()).isEqualTo(200);
         return response.body();
-    }
-
-    private static JsonNode awaitReplay() throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonNode progress = app.get("/v1/admin/replay", key).body();
-            if (!progress.path("status").asString().equals("running")) {
-                return progress;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the replay did not finish within 60 s");
-    }
-
-    private static String prometheus() throws Exception {
-        return HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(app.baseUrl() + "/actuator/prometheus")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static ExecutionStartedEvent started(String executionId, int attempt) {

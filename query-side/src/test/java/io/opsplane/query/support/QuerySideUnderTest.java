@@ -142,6 +142,37 @@ public final class QuerySideUnderTest implements AutoCloseable {
         }
     }
 
+    /** Waits (at most 60 s) until {@code GET /v1/admin/replay} no longer reports a running replay, and returns it. */
+    public JsonNode awaitReplay(String adminKey) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode progress = get("/v1/admin/replay", adminKey).body();
+            if (!progress.path("status").asString().equals("running")) {
+                return progress;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the replay did not finish within 60 s");
+    }
+
+    /** What {@code /actuator/prometheus} shows now. */
+    public String prometheus() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A bean of the running application, for tests that must reach behind the HTTP API (tampering with the store). */
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
