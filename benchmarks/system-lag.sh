@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 DATA_DIR=$(mktemp -d -t opsplane-lag-bench.XXXXXX)
 export OPSPLANE_DATA_DIR="$DATA_DIR" OPSPLANE_PORT=18080 OPSPLANE_COMMAND_SIDE_PORT=18081
 export OPSPLANE_QUERY_SIDE_PORT=18082 OPSPLANE_STORE_PORT=27037
-export OPSPLANE_ADMIN_KEY="ops_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export OPSPLANE_ADMIN_KEY="ops_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 ./opsplane run >"$DATA_DIR/run.out" 2>&1 &
 RUN_PID=$!
 stop() { kill "$RUN_PID" 2>/dev/null || true; wait "$RUN_PID" 2>/dev/null || true; rm -rf "$DATA_DIR"; }

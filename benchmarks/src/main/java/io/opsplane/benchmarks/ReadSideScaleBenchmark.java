@@ -2,6 +2,8 @@ package io.opsplane.benchmarks;
 
 import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.apikey.ApiKeyIssuedEvent;
+import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestedEvent;
 import io.opsplane.api.approval.RequestApprovedEvent;
 import io.opsplane.api.execution.Effect;
@@ -16,6 +18,8 @@ import io.opsplane.api.execution.ToolRef;
 import io.opsplane.localrun.EmbeddedStore;
 import io.opsplane.platform.auth.ApiKeyCredential;
 import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.auth.CredentialStore;
+import io.opsplane.platform.auth.KeyPepper;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.QuerySideApplication;
 import io.opsplane.query.consistency.ProjectionProgress;
@@ -26,7 +30,6 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -261,9 +264,11 @@ public final class ReadSideScaleBenchmark {
 
     private String issueKey() {
         String secret = ApiKeySecrets.generate();
-        context.getBean(MongoTemplate.class).save(new ApiKeyCredential("key-bench", ApiKeySecrets.hash(secret),
-                "bench@example.com", "bench@example.com", "human", null, Set.of("admin"), List.of(), null, null, null,
-                ApiKeySecrets.displayPrefix(secret), ApiKeySecrets.lastFour(secret), Instant.now(), null));
+        String keyMac = context.getBean(KeyPepper.class).keyMac(ApiKeySecrets.hash(secret));
+        ApiKeyIssuedEvent issued = new ApiKeyIssuedEvent("key-bench", "bench", "bench@example.com", ActorKind.HUMAN,
+                null, Set.of(Scope.ADMIN), List.of(), null, null, null, ApiKeySecrets.displayPrefix(secret),
+                ApiKeySecrets.lastFour(secret), null, keyMac);
+        context.getBean(CredentialStore.class).save(ApiKeyCredential.issued(issued, keyMac, Instant.now()));
         return secret;
     }
 

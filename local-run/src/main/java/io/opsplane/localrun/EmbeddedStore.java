@@ -10,30 +10,49 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
 
 /**
  * A MongoDB-wire server in this JVM (mongo-java-server), for the local run and for tests.
  *
- * <p>{@link #inMemory()} keeps everything in memory on a free port; {@link #onDisk(Path, int)}
+ * <p>{@link #inMemory()} keeps everything in memory on a free port, for tests; {@link #onDisk(Path, int)}
  * keeps an H2 MVStore file under {@code dataDir/store/} that survives restarts and commits on
  * every write, so an acknowledged write survives {@code kill -9}. Both listen on 127.0.0.1 only.
+ *
+ * <p>The on-disk store is private to its data directory: its directory is 0700 and its files 0600,
+ * and it serves only clients that authenticate (SCRAM-SHA-256) with a password made anew at every
+ * start and written, inside a complete connection string, to {@code dataDir/store/connection-uri}
+ * (0600), where the applications of the local run read it.
  * What the store cannot do (transactions, change streams, TTL, non-unique indexes) is listed in
  * {@code docs/adr/0001-event-store-on-mongodb.md}.
  */
 public final class EmbeddedStore implements AutoCloseable {
 
     static final String STORE_FILE = "opsplane.mv";
+    /** The file holding the connection string, password included, of the running on-disk store. */
+    public static final String CONNECTION_FILE = "connection-uri";
+    static final String USER = "opsplane";
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private final MongoServer server;
     private final MongoBackend backend;
     private final InetSocketAddress address;
     private final Path file;
+    private final String password;
     private boolean closed;
 
-    private EmbeddedStore(MongoBackend backend, int port, Path file) {
-        this.backend = backend;
-        this.server = new MongoServer(backend);
+    private EmbeddedStore(MongoBackend backend, int port, Path file, String password) {
+        this.backend = password == null ? backend : new ScramAuthenticatingBackend(backend, USER, password);
+        this.password = password;
+        this.server = new MongoServer(this.backend);
         this.file = file;
         try {
             server.bind("127.0.0.1", port);
@@ -46,17 +65,20 @@ public final class EmbeddedStore implements AutoCloseable {
 
     /** A store in memory on a random free port; its content goes when it is closed. */
     public static EmbeddedStore inMemory() {
-        return new EmbeddedStore(new MemoryBackend(), 0, null);
+        return new EmbeddedStore(new MemoryBackend(), 0, null, null);
     }
 
     /**
      * A store kept in {@code dataDir/store/opsplane.mv}, listening on {@code port} (0 for a free
-     * one). Only one process can open the file at a time: a second one fails at once.
+     * one), serving only clients with the password it writes to {@code dataDir/store/connection-uri}.
+     * Only one process can open the file at a time: a second one fails at once.
      */
     public static EmbeddedStore onDisk(Path dataDir, int port) {
         Path directory = dataDir.toAbsolutePath().normalize().resolve("store");
         try {
             Files.createDirectories(directory);
+            restrict(dataDir.toAbsolutePath().normalize(), OWNER_ONLY_DIRECTORY);
+            restrict(directory, OWNER_ONLY_DIRECTORY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + directory, e);
         }
@@ -68,12 +90,54 @@ public final class EmbeddedStore implements AutoCloseable {
             throw new IllegalStateException("cannot open " + file + ": " + e.getMessage()
                     + " (another store process using the same data directory?)", e);
         }
-        return new EmbeddedStore(new CommitOnWriteH2Backend(mvStore), port, file);
+        try {
+            restrict(file, OWNER_ONLY_FILE);
+        } catch (IOException e) {
+            mvStore.close();
+            throw new UncheckedIOException("cannot make " + file + " private", e);
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        EmbeddedStore store = new EmbeddedStore(new CommitOnWriteH2Backend(mvStore), port, file, password);
+        try {
+            store.writeConnectionFile(directory.resolve(CONNECTION_FILE));
+        } catch (IOException e) {
+            store.close();
+            throw new UncheckedIOException("cannot write " + directory.resolve(CONNECTION_FILE), e);
+        }
+        return store;
     }
 
-    /** {@code mongodb://127.0.0.1:PORT}; append a database name and options as needed. */
+    /** Written whole or not at all, readable by the owner only, after the port is open. */
+    private void writeConnectionFile(Path target) throws IOException {
+        Path temporary = Files.createTempFile(target.getParent(), ".connection-uri", ".tmp",
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+        Files.writeString(temporary, connectionString("opsplane") + "\n", StandardCharsets.US_ASCII);
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void restrict(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
+    }
+
+    /** {@code mongodb://127.0.0.1:PORT}, without credentials; append a database name and options as needed. */
     public String connectionString() {
         return "mongodb://127.0.0.1:" + port();
+    }
+
+    /**
+     * The connection string for {@code database}, with the store's user and password when it
+     * requires them (the on-disk store).
+     */
+    public String connectionString(String database) {
+        if (password == null) {
+            return connectionString() + "/" + database;
+        }
+        return "mongodb://" + USER + ":" + password + "@127.0.0.1:" + port() + "/" + database
+                + "?authSource=admin&authMechanism=" + ScramAuthenticatingBackend.MECHANISM;
     }
 
     public int port() {

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The single base URL of the local run: a streaming reverse proxy in front of the two sides.
  *
  * <p>{@code GET} and {@code HEAD} go to the query side, every other method to the command side,
- * except {@value #REPLAY_PATH} (any method), which the query side owns. Bodies are copied as
+ * except {@value #REPLAY_PATH} (any method), which the query side owns, and {@value #MCP_PATH} (any
+ * method: its GET is the MCP server's event stream, its DELETE ends a session), which the command
+ * side serves. Bodies are copied as
  * they arrive in both directions, so Server-Sent Events reach the client event by event. When an
  * upstream cannot be reached the client gets {@code 503}, when it times out or breaks the
  * exchange {@code 502}, both as {@code application/problem+json} with code
@@ -43,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Gateway implements AutoCloseable {
 
     static final String REPLAY_PATH = "/v1/admin/replay";
+    /** The MCP server's one endpoint (Streamable HTTP): every method belongs to the command side. */
+    static final String MCP_PATH = "/mcp";
     static final String EVENT_STREAM_PATH = "/v1/events/stream";
     static final String PROBLEM_TYPE = "https://opsplane.io/problems/upstream_unavailable";
 
@@ -124,7 +128,14 @@ public final class Gateway implements AutoCloseable {
         if (path.equals(REPLAY_PATH) || path.startsWith(REPLAY_PATH + "/")) {
             return querySide;
         }
+        if (isMcp(path)) {
+            return commandSide;
+        }
         return method.equals("GET") || method.equals("HEAD") ? querySide : commandSide;
+    }
+
+    private static boolean isMcp(String path) {
+        return path.equals(MCP_PATH) || path.startsWith(MCP_PATH + "/");
     }
 
     private void handle(HttpExchange exchange) {

@@ -1,6 +1,9 @@
 package io.opsplane.localrun;
 
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -17,6 +20,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,14 +52,14 @@ class EmbeddedStoreTest {
     @Test
     void documentsAndUniqueIndexesSurviveCloseAndReopen() {
         try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
-             MongoClient client = MongoClients.create(store.connectionString())) {
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
             MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
             events.createIndex(Indexes.ascending("aggregateId", "sequence"), new IndexOptions().unique(true));
             events.insertMany(List.of(event("a", 0), event("a", 1), event("b", 0)));
         }
 
         try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
-             MongoClient client = MongoClients.create(store.connectionString())) {
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
             MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
 
             assertThat(store.file()).isEqualTo(dataDir.resolve("store").resolve(EmbeddedStore.STORE_FILE));
@@ -89,6 +93,52 @@ class EmbeddedStoreTest {
         }
     }
 
+    @Test
+    void theOnDiskStoreServesNothingToAClientWithoutItsCredential() {
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0)) {
+            try (MongoClient owner = MongoClients.create(store.connectionString("opsplane"))) {
+                owner.getDatabase("opsplane").getCollection("api_credentials").insertOne(new Document("_id", "key_1"));
+            }
+            try (MongoClient anonymous = MongoClients.create(store.connectionString())) {
+                MongoDatabase database = anonymous.getDatabase("opsplane");
+                assertThat(database.runCommand(new Document("ping", 1)).get("ok")).isEqualTo(1.0);
+                assertThatThrownBy(() -> database.getCollection("api_credentials").find().first())
+                        .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+                assertThatThrownBy(() -> database.getCollection("api_credentials").insertOne(new Document("_id", "forged")))
+                        .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+                assertThatThrownBy(() -> anonymous.listDatabaseNames().first())
+                        .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+            }
+            String wrongPassword = store.connectionString("opsplane").replaceFirst(":[^:@/]+@", ":not-the-password@");
+            try (MongoClient guesser = MongoClients.create(wrongPassword)) {
+                assertThatThrownBy(() -> guesser.getDatabase("opsplane").getCollection("api_credentials").find().first())
+                        .isInstanceOf(MongoSecurityException.class);
+            }
+            try (MongoClient owner = MongoClients.create(store.connectionString("opsplane"))) {
+                assertThat(owner.getDatabase("opsplane").getCollection("api_credentials").countDocuments())
+                        .as("the refused insert wrote nothing").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void everyFileOfTheStoreIsPrivateAndThePasswordChangesAtEveryStart() throws IOException {
+        String first;
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0)) {
+            Path connectionFile = dataDir.resolve("store").resolve(EmbeddedStore.CONNECTION_FILE);
+            first = Files.readString(connectionFile).trim();
+            assertThat(first).isEqualTo(store.connectionString("opsplane")).contains("@127.0.0.1:" + store.port() + "/");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("store"))))
+                    .isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file()))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(connectionFile))).isEqualTo("rw-------");
+        }
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0)) {
+            assertThat(store.connectionString("opsplane")).isNotEqualTo(first);
+        }
+    }
+
     /**
      * The stock H2 backend commits in the background about once a second; these writes are
      * acknowledged and the process is killed well within that second, so they survive only
@@ -101,8 +151,9 @@ class EmbeddedStoreTest {
                 .redirectErrorStream(true)
                 .start();
         try {
-            int port = awaitReadyPort(child);
-            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port)) {
+            awaitReadyPort(child);
+            String uri = Files.readString(dataDir.resolve("store").resolve(EmbeddedStore.CONNECTION_FILE)).trim();
+            try (MongoClient client = MongoClients.create(uri)) {
                 MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
                 events.createIndex(Indexes.ascending("aggregateId", "sequence"), new IndexOptions().unique(true));
                 for (int i = 0; i < 50; i++) {
@@ -119,7 +170,7 @@ class EmbeddedStoreTest {
         assertThat(child.exitValue()).isEqualTo(137);
 
         try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
-             MongoClient client = MongoClients.create(store.connectionString())) {
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
             MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
 
             assertThat(events.countDocuments()).isEqualTo(49);

@@ -88,6 +88,15 @@ class GatewayTest {
     }
 
     @Test
+    void theMcpEndpointIsTheCommandSidesWhateverTheMethod() throws Exception {
+        assertThat(send("GET", "/mcp", null).body()).isEqualTo("command GET /mcp");
+        assertThat(send("POST", "/mcp", "{}").body()).isEqualTo("command POST /mcp");
+        assertThat(send("DELETE", "/mcp", null).body()).isEqualTo("command DELETE /mcp");
+        assertThat(send("GET", "/mcpx", null).body()).isEqualTo("query GET /mcpx");
+        assertThat(query.received()).extracting(Received::line).containsExactly("GET /mcpx");
+    }
+
+    @Test
     void passesTheRequestThroughAndTheResponseBack() throws Exception {
         String body = "{\"tool\":\"billing.refund\",\"input\":{\"amount\":1200},\"reason\":\"dup charge \u00e9\"}";
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(gatewayUri("/v1/executions?wait=60&x=a%20b"))

@@ -54,6 +54,29 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("org.springframework.."));
     }
 
+    @Test
+    void theCommandLineIsAPlainClientOfTheApi() {
+        assertHolds(noClasses().that().resideInAPackage("io.opsplane.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.axonframework..",
+                        "com.mongodb..", "org.bson..", "io.opsplane.api..", "io.opsplane.command..", "io.opsplane.query..",
+                        "io.opsplane.platform..", "io.opsplane.localrun.."));
+    }
+
+    @Test
+    void theCommandLineUsesOnlyTheEventStoresOfflineVerifier() {
+        assertHolds(noClasses().that().resideInAPackage("io.opsplane.cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.opsplane.eventstore")
+                .orShould().dependOnClassesThat().resideOutsideOfPackages("io.opsplane.cli..", "io.opsplane.eventstore..",
+                        "java..", "javax..", "picocli..", "com.fasterxml.jackson.."));
+    }
+
+    @Test
+    void theOfflineVerifierNeedsOnlyTheJdk() {
+        // The command line ships it without the event store's own dependencies (cli/pom.xml excludes them all).
+        assertHolds(noClasses().that().resideInAPackage("io.opsplane.eventstore.audit..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.opsplane.eventstore.."));
+    }
+
     /** Fails with ArchUnit's report of every violation, like {@code ArchRule.check}, but as an explicit assertion. */
     private static void assertHolds(ArchRule rule) {
         EvaluationResult result = rule.evaluate(classes);

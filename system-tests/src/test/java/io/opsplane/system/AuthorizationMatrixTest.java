@@ -130,7 +130,8 @@ class AuthorizationMatrixTest {
                 row("POST", "/v1/executions", healthcheck + "}", 403, 403, 200),
                 row("POST", "/v1/executions/{failed}/retry", "", 403, 403, 200),
                 row("GET", "/v1/executions", null, 403, 200, 200),
-                row("GET", "/v1/executions/{failed}", null, 403, 200, 200),
+                // A key limited to other tools reads an execution or a request of this tool as if it did not exist.
+                row("GET", "/v1/executions/{failed}", null, 403, 404, 200),
                 row("GET", "/v1/events", null, 403, 200, 200),
                 row("GET", "/v1/tools", null, 403, 200, 200),
                 row("GET", "/v1/tools/service.healthcheck", null, 403, 200, 200),
@@ -140,7 +141,7 @@ class AuthorizationMatrixTest {
                 row("DELETE", "/v1/api-keys/{victim}", null, 403, 403, 204),
                 row("POST", "/v1/approval-requests", APPROVAL_BODY, 403, 403, 201),
                 row("GET", "/v1/approval-requests?minPosition={position}", null, 403, 200, 200),
-                row("GET", "/v1/approval-requests/{toExecute}?minPosition={position}", null, 403, 200, 200),
+                row("GET", "/v1/approval-requests/{toExecute}?minPosition={position}", null, 403, 404, 200),
                 row("POST", "/v1/approval-requests/{toApprove}/approve", "{}", 403, 403, 200),
                 row("POST", "/v1/approval-requests/{toReject}/reject", "{\"reason\":\"no\"}", 403, 403, 200),
                 row("POST", "/v1/approval-requests/{toCancel}/cancel", "{}", 403, 403, 200),
@@ -171,8 +172,11 @@ class AuthorizationMatrixTest {
             }
         }
         assertThat(actual).as("%s %s, codes %s", row.method(), path, codes).isEqualTo(row.expected());
-        codes.forEach((caller, code) -> assertThat(code).as("%s for %s", path, caller)
-                .isEqualTo(actual.get(caller) == 401 ? "unauthenticated" : "forbidden"));
+        codes.forEach((caller, code) -> assertThat(code).as("%s for %s", path, caller).isEqualTo(switch (actual.get(caller)) {
+            case 401 -> "unauthenticated";
+            case 404 -> path.startsWith("/v1/executions") ? "execution_not_found" : "approval_request_not_found";
+            default -> "forbidden";
+        }));
     }
 
     @Test

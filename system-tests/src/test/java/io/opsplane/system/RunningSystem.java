@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Stream;
 
 /**
  * The whole system in one JVM, as {@code ./opsplane run} assembles it from processes: an
@@ -33,18 +34,21 @@ final class RunningSystem implements AutoCloseable {
     private final Gateway gateway;
     private final String adminKey;
 
-    private RunningSystem(Path dataDir) throws IOException {
+    private RunningSystem(Path dataDir, String... commandSideArguments) throws IOException {
         store = EmbeddedStore.inMemory();
         String uri = "--spring.mongodb.uri=" + store.connectionString() + "/opsplane";
-        commandSide = CommandSideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
+        commandSide = CommandSideApplication.builder().run(Stream.concat(
+                Stream.of("--server.port=0", uri, "--opsplane.data-dir=" + dataDir), Stream.of(commandSideArguments))
+                .toArray(String[]::new));
         querySide = QuerySideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
         gateway = Gateway.start(0, URI.create("http://127.0.0.1:" + port(commandSide)),
                 URI.create("http://127.0.0.1:" + port(querySide)));
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
     }
 
-    static RunningSystem start(Path dataDir) throws Exception {
-        RunningSystem system = new RunningSystem(dataDir);
+    /** Starts the system; {@code commandSideArguments} configure the command side further ({@code --opsplane.tools.file=}). */
+    static RunningSystem start(Path dataDir, String... commandSideArguments) throws Exception {
+        RunningSystem system = new RunningSystem(dataDir, commandSideArguments);
         system.awaitAccepted(system.adminKey);
         return system;
     }
@@ -82,18 +86,34 @@ final class RunningSystem implements AutoCloseable {
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Issues a key through the API and waits until both sides accept it. */
+    /** Issues a key through the API; it works on both sides as soon as this returns. */
     JsonNode issueKey(String body) throws Exception {
         HttpResponse<String> response = post("/v1/api-keys", adminKey, body);
         if (response.statusCode() != 201) {
             throw new IllegalStateException("issuing a key failed: " + response.body());
         }
-        JsonNode issued = JSON.readTree(response.body());
-        awaitAccepted(issued.path("key").asText());
-        return issued;
+        return JSON.readTree(response.body());
     }
 
-    /** Waits until a key authenticates on both sides (the credential projection is asynchronous). */
+    /** The command side's application context, for tests that reach behind the API (tampering with the store). */
+    ConfigurableApplicationContext commandSide() {
+        return commandSide;
+    }
+
+    ConfigurableApplicationContext querySide() {
+        return querySide;
+    }
+
+    /** The base URLs of the command side and of the query side themselves, bypassing the gateway. */
+    String commandSideUrl() {
+        return "http://127.0.0.1:" + port(commandSide);
+    }
+
+    String querySideUrl() {
+        return "http://127.0.0.1:" + port(querySide);
+    }
+
+    /** Waits until the bootstrap admin key, installed while the command side starts, authenticates on both sides. */
     private void awaitAccepted(String key) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(deadline)) {

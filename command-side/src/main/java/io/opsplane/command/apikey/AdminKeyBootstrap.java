@@ -4,7 +4,6 @@ import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.ApiKeySecrets;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * On first start installs the bootstrap admin key: {@code OPSPLANE_ADMIN_KEY} when given, else a
@@ -31,37 +31,48 @@ import java.util.Set;
 class AdminKeyBootstrap implements ApplicationRunner {
 
     static final String BOOTSTRAP_KEY_ID = "key_bootstrap_admin";
-    private static final int MIN_KEY_LENGTH = 20;
+    /** As {@link ApiKeySecrets#generate()} makes them: the prefix and 256 random bits in unpadded base64url. */
+    private static final Pattern GENERATED_KEY =
+            Pattern.compile(Pattern.quote(ApiKeySecrets.KEY_PREFIX) + "[A-Za-z0-9_-]{43}");
     private static final Logger log = LoggerFactory.getLogger(AdminKeyBootstrap.class);
 
     private final BootstrapProperties properties;
     private final EventStore eventStore;
-    private final CommandGateway commands;
+    private final KeyIssuer issuer;
 
-    AdminKeyBootstrap(BootstrapProperties properties, EventStore eventStore, CommandGateway commands) {
+    /**
+     * Refuses to start, before the server listens, with an {@code OPSPLANE_ADMIN_KEY} that does not look
+     * generated: a guessable admin key is a risk as long as it is configured, so this holds on every start.
+     * The message names the variable, never the value.
+     */
+    AdminKeyBootstrap(BootstrapProperties properties, EventStore eventStore, KeyIssuer issuer) {
+        String key = properties.adminKey();
+        if (key != null && !key.isBlank() && !GENERATED_KEY.matcher(key).matches()) {
+            throw new IllegalStateException("OPSPLANE_ADMIN_KEY (opsplane.admin-key) does not look like a generated key:"
+                    + " it must be '" + ApiKeySecrets.KEY_PREFIX + "' followed by 43 base64url characters (256 random"
+                    + " bits), e.g. from: printf 'ops_%s\\n' \"$(head -c 32 /dev/urandom | base64 | tr '+/' '-_'"
+                    + " | tr -d '=')\"");
+        }
         this.properties = properties;
         this.eventStore = eventStore;
-        this.commands = commands;
+        this.issuer = issuer;
     }
 
     @Override
     public void run(ApplicationArguments args) {
+        String key = properties.adminKey();
+        boolean given = key != null && !key.isBlank();
         if (eventStore.readEvents(BOOTSTRAP_KEY_ID).hasNext()) {
             return;
         }
-        String key = properties.adminKey();
-        if (key != null && !key.isBlank()) {
-            if (key.length() < MIN_KEY_LENGTH) {
-                throw new IllegalStateException("OPSPLANE_ADMIN_KEY must be at least " + MIN_KEY_LENGTH + " characters");
-            }
+        if (given) {
             log.info("Installing the bootstrap admin key from OPSPLANE_ADMIN_KEY");
         } else {
             key = generatedKey();
             log.info("Bootstrap admin key written to {}", keyFile());
         }
-        commands.sendAndWait(new IssueApiKeyCommand(BOOTSTRAP_KEY_ID, "bootstrap admin", "admin", ActorKind.HUMAN,
-                null, Set.of(Scope.ADMIN), List.of(), null, null, ApiKeySecrets.hash(key),
-                ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), null));
+        issuer.issue(BOOTSTRAP_KEY_ID, key, new IssueApiKeyCommand(BOOTSTRAP_KEY_ID, "bootstrap admin", "admin",
+                ActorKind.HUMAN, null, Set.of(Scope.ADMIN), List.of(), null, null, null, null, null, null), null);
     }
 
     /** Reuses a key file left by an earlier start that stopped before recording the key. */

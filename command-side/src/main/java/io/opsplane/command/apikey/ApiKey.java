@@ -30,9 +30,14 @@ class ApiKey {
 
     @CommandHandler
     ApiKey(IssueApiKeyCommand command) {
-        apply(new ApiKeyIssuedEvent(command.keyId(), command.name(), command.principal(), command.kind(),
+        apply(issuedEvent(command));
+    }
+
+    /** The event issuing records: the keyed hash only, never the key's plain hash. */
+    static ApiKeyIssuedEvent issuedEvent(IssueApiKeyCommand command) {
+        return new ApiKeyIssuedEvent(command.keyId(), command.name(), command.principal(), command.kind(),
                 command.owner(), command.scopes(), command.toolPatterns(), command.expiresAt(), command.rateLimit(),
-                command.keyHash(), command.prefix(), command.lastFour(), command.issuedBy()));
+                null, command.prefix(), command.lastFour(), command.issuedBy(), command.keyMac());
     }
 
     /**

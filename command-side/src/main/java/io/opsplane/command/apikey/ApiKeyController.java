@@ -2,6 +2,7 @@ package io.opsplane.command.apikey;
 
 import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.RateLimitSpec;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
@@ -41,10 +42,12 @@ class ApiKeyController {
     private static final Pattern TOOL_PATTERN = Pattern.compile("[a-z0-9_.-]+(\\.\\*)?|\\*");
 
     private final CommandGateway commands;
+    private final KeyIssuer issuer;
     private final Clock clock;
 
-    ApiKeyController(CommandGateway commands, Clock clock) {
+    ApiKeyController(CommandGateway commands, KeyIssuer issuer, Clock clock) {
         this.commands = commands;
+        this.issuer = issuer;
         this.clock = clock;
     }
 
@@ -55,7 +58,7 @@ class ApiKeyController {
                            List<String> tools, String expiresAt, RateLimitRequest rateLimit) {
     }
 
-    /** The one response that ever contains the key. */
+    /** The one response that ever contains the key; the key works on every node when it arrives. */
     record IssuedKey(String id, String key, String prefix, String lastFour, String name, String principal,
                      String kind, String owner, List<String> scopes, List<String> tools, Instant expiresAt,
                      RateLimitSpec rateLimit, Instant createdAt) {
@@ -68,11 +71,7 @@ class ApiKeyController {
         IssueApiKeyCommand template = validate(request);
         String key = ApiKeySecrets.generate();
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "");
-        IssueApiKeyCommand command = new IssueApiKeyCommand(keyId, template.name(), template.principal(),
-                template.kind(), template.owner(), template.scopes(), template.toolPatterns(), template.expiresAt(),
-                template.rateLimit(), ApiKeySecrets.hash(key), ApiKeySecrets.displayPrefix(key),
-                ApiKeySecrets.lastFour(key), caller.actor());
-        commands.sendAndWait(command);
+        IssueApiKeyCommand command = issuer.issue(keyId, key, template, caller.actor());
         IssuedKey issued = new IssuedKey(keyId, key, command.prefix(), command.lastFour(), command.name(),
                 command.principal(), command.kind().wireName(), command.owner(),
                 command.scopes().stream().map(Scope::wireName).sorted().toList(), command.toolPatterns(),
@@ -160,7 +159,9 @@ class ApiKeyController {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new IssueApiKeyCommand(null, request.name(), request.principal(), kind, request.owner(), scopes,
+        // Stored in normal form, so that listings, events and every comparison see one spelling per person.
+        return new IssueApiKeyCommand(null, request.name(), Principals.normalise(request.principal()), kind,
+                Principals.normalise(request.owner()), scopes,
                 List.copyOf(tools), expiresAt, rateLimit, null, null, null, null);
     }
 

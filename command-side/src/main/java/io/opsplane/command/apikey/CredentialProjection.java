@@ -3,9 +3,9 @@ package io.opsplane.command.apikey;
 import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.ApiKeyCredential;
 import io.opsplane.platform.auth.CredentialStore;
+import io.opsplane.platform.auth.KeyPepper;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -13,50 +13,40 @@ import org.axonframework.eventhandling.Timestamp;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * Projects API key events into the credentials both applications authenticate against. Writes
- * are whole-document upserts keyed by key id, so a redelivered event changes nothing.
+ * Projects API key events into the credentials rows both applications look keys up by. Writes are
+ * whole-document upserts keyed by key id, so a redelivered event changes nothing. The processing
+ * group is new with the keyed-hash rows ({@link ApiKeyCredential#COLLECTION}): a store from before
+ * them rebuilds its rows from the start of the log.
  */
 @Component
 @ProcessingGroup(CredentialProjection.PROCESSING_GROUP)
 class CredentialProjection {
 
-    static final String PROCESSING_GROUP = "credentials";
+    static final String PROCESSING_GROUP = "api-credentials";
 
     private final CredentialStore store;
+    private final KeyPepper pepper;
 
-    CredentialProjection(CredentialStore store) {
+    CredentialProjection(CredentialStore store, KeyPepper pepper) {
         this.store = store;
+        this.pepper = pepper;
     }
 
     @EventHandler
     void on(ApiKeyIssuedEvent event, @Timestamp Instant at) {
-        store.save(new ApiKeyCredential(event.keyId(), event.keyHash(), event.name(), event.principal(),
-                event.kind().wireName(), event.owner(),
-                event.scopes().stream().map(Scope::wireName).collect(Collectors.toSet()),
-                event.toolPatterns() == null ? List.of() : event.toolPatterns(), event.expiresAt(),
-                event.rateLimit() == null ? null : event.rateLimit().perMinute(),
-                event.rateLimit() == null ? null : event.rateLimit().burst(),
-                event.prefix(), event.lastFour(), at, null));
+        store.save(ApiKeyCredential.issued(event, pepper.keyMacOf(event), at));
     }
 
     @EventHandler
     void on(ApiKeyRevokedEvent event, @Timestamp Instant at) {
-        store.findById(event.keyId()).filter(c -> c.revokedAt() == null).ifPresent(c -> store.save(
-                new ApiKeyCredential(c.keyId(), c.keyHash(), c.name(), c.principal(), c.kind(), c.owner(), c.scopes(),
-                        c.toolPatterns(), c.expiresAt(), c.ratePerMinute(), c.rateBurst(), c.prefix(), c.lastFour(),
-                        c.issuedAt(), at, c.expiredAt())));
+        store.findById(event.keyId()).filter(c -> c.revokedAt() == null).ifPresent(c -> store.save(c.revoked(at)));
     }
 
     @EventHandler
     void on(ApiKeyExpiredEvent event, @Timestamp Instant at) {
-        store.findById(event.keyId()).filter(c -> c.expiredAt() == null).ifPresent(c -> store.save(
-                new ApiKeyCredential(c.keyId(), c.keyHash(), c.name(), c.principal(), c.kind(), c.owner(), c.scopes(),
-                        c.toolPatterns(), c.expiresAt(), c.ratePerMinute(), c.rateBurst(), c.prefix(), c.lastFour(),
-                        c.issuedAt(), c.revokedAt(), at)));
+        store.findById(event.keyId()).filter(c -> c.expiredAt() == null).ifPresent(c -> store.save(c.expired(at)));
     }
 
     @ResetHandler

@@ -45,6 +45,7 @@ class ApprovalRequest {
     private String planDigest;
     private int minApprovals;
     private Instant expiresAt;
+    /** The accountable principals that approved, in normal form: one person counts once, whichever key they used. */
     private final Set<String> approvedBy = new HashSet<>();
     private String executionId;
 
@@ -182,14 +183,17 @@ class ApprovalRequest {
         return actor.kind() == ActorKind.AGENT;
     }
 
-    /** The requester, or the human accountable for the requesting agent. */
+    /**
+     * The requester, or the human accountable for the requesting agent. Principals are compared in normal
+     * form, also those recorded before keys were issued with normalised principals.
+     */
     private boolean isRequesterSide(Actor approver) {
         String principal = approver.accountablePrincipal();
-        return principal.equals(requestedBy.name()) || principal.equals(requestedBy.accountablePrincipal());
+        return principal.equals(requestedBy.normalisedName()) || principal.equals(requestedBy.accountablePrincipal());
     }
 
     private boolean isRequester(Actor actor) {
-        return actor.name().equals(requestedBy.name());
+        return actor.normalisedName().equals(requestedBy.normalisedName());
     }
 
     private boolean hasApproved(Actor approver) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Actor;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.approval.ApprovalRequestedEvent;
 import io.opsplane.api.approval.ApproveRequestCommand;
@@ -131,20 +132,32 @@ public class ApprovalRequests {
                 "approval_request_not_found", "no approval request with id " + requestId));
     }
 
+    /**
+     * The request, for a key that may act on it: a key limited to tool patterns decides on, cancels and
+     * runs only requests for those tools ({@code 403 forbidden}, as using the tool would be).
+     */
+    public ApprovalRequestView getFor(String requestId, AuthenticatedKey key) {
+        ApprovalRequestView request = get(requestId);
+        if (!key.mayUseTool(request.tool())) {
+            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + request.tool());
+        }
+        return request;
+    }
+
     ApprovalRequestView approve(String requestId, AuthenticatedKey key, String comment) {
-        refuseOutsideToolPatterns(get(requestId), key);
+        getFor(requestId, key);
         send(new ApproveRequestCommand(requestId, key.actor(), comment, clock.instant()));
         return get(requestId);
     }
 
     ApprovalRequestView reject(String requestId, AuthenticatedKey key, String reason) {
-        refuseOutsideToolPatterns(get(requestId), key);
+        getFor(requestId, key);
         send(new RejectRequestCommand(requestId, key.actor(), reason, clock.instant()));
         return get(requestId);
     }
 
     ApprovalRequestView cancel(String requestId, AuthenticatedKey key, String reason) {
-        get(requestId);
+        getFor(requestId, key);
         send(new CancelRequestCommand(requestId, key.actor(), key.isAdmin(), reason, clock.instant()));
         return get(requestId);
     }
@@ -158,9 +171,8 @@ public class ApprovalRequests {
      * @return the claimed request, its tool and the redacted input to record
      */
     public Claim claim(String requestId, JsonNode input, AuthenticatedKey key) {
-        ApprovalRequestView request = get(requestId);
-        refuseOutsideToolPatterns(request, key);
-        if (!key.isAdmin() && !key.principal().equals(request.requestedBy().name())) {
+        ApprovalRequestView request = getFor(requestId, key);
+        if (!key.isAdmin() && !Principals.same(key.principal(), request.requestedBy().name())) {
             throw ApprovalRefusal.notRequester("execute");
         }
         Tool tool = registry.find(request.tool()).orElseThrow(ApprovalRefusal::payloadMismatch);
@@ -222,13 +234,6 @@ public class ApprovalRequests {
         request.put("input", redactedInput);
         request.put("reason", reason);
         return CanonicalJson.digest(request);
-    }
-
-    /** A key limited to tool patterns decides on, and runs, only requests for those tools. */
-    private static void refuseOutsideToolPatterns(ApprovalRequestView request, AuthenticatedKey key) {
-        if (!key.mayUseTool(request.tool())) {
-            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + request.tool());
-        }
     }
 
     /** An approved request claimed for its execution. */

@@ -33,7 +33,6 @@ class ExecutionController {
 
     static final int DEFAULT_WAIT_SECONDS = 10;
     static final int MAX_WAIT_SECONDS = 60;
-    private static final int MAX_REASON_LENGTH = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExecutionService executions;
@@ -134,8 +133,8 @@ class ExecutionController {
         } else if (request.mode() != null && !"execute".equals(request.mode())) {
             errors.add(new FieldError("/mode", "must be 'execute' or 'plan'"));
         }
-        if (request.reason() != null && request.reason().length() > MAX_REASON_LENGTH) {
-            errors.add(new FieldError("/reason", "must be at most " + MAX_REASON_LENGTH + " characters"));
+        if (request.reason() != null && request.reason().length() > ExecutionService.MAX_REASON_LENGTH) {
+            errors.add(new FieldError("/reason", "must be at most " + ExecutionService.MAX_REASON_LENGTH + " characters"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);

@@ -11,7 +11,7 @@ import java.util.UUID;
  * every retry, on any node, addresses the same aggregate and the store's uniqueness of an
  * aggregate's first event lets exactly one of them create it.
  */
-final class ExecutionIds {
+public final class ExecutionIds {
 
     private ExecutionIds() {
     }
@@ -31,7 +31,7 @@ final class ExecutionIds {
     }
 
     /** 1..255 printable ASCII characters (0x21-0x7E), as the contract requires. */
-    static boolean isValidIdempotencyKey(String key) {
+    public static boolean isValidIdempotencyKey(String key) {
         if (key.isEmpty() || key.length() > 255) {
             return false;
         }

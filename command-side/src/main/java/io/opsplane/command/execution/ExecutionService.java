@@ -3,6 +3,7 @@ package io.opsplane.command.execution;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.execution.Effect;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Accepts execution and plan requests: finds the tool, checks scope and input, records the request
@@ -46,7 +48,10 @@ import java.util.Map;
  * a second create of the same aggregate fails in the store, and the existing execution answers.
  */
 @Service
-class ExecutionService {
+public class ExecutionService {
+
+    /** The longest {@code reason} a request may carry, whatever door it came through. */
+    public static final int MAX_REASON_LENGTH = 2000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -79,14 +84,14 @@ class ExecutionService {
     }
 
     /** A request, already parsed: tool name, raw input, mode, reason and the optional idempotency key. */
-    record Submission(String tool, JsonNode input, ExecutionMode mode, String reason, String idempotencyKey) {
+    public record Submission(String tool, JsonNode input, ExecutionMode mode, String reason, String idempotencyKey) {
     }
 
     /** What to answer: the execution and whether it is still in progress (202) or done (200). */
-    record Outcome(RecordedExecution execution, boolean inProgress) {
+    public record Outcome(RecordedExecution execution, boolean inProgress) {
     }
 
-    Outcome submit(Submission submission, AuthenticatedKey key, Duration wait) {
+    public Outcome submit(Submission submission, AuthenticatedKey key, Duration wait) {
         Tool tool = registry.find(submission.tool()).orElseThrow(() -> ApiException.notFound("tool_not_found",
                 "no tool named '" + submission.tool() + "' is registered"));
         ToolDescriptor descriptor = tool.descriptor();
@@ -142,26 +147,58 @@ class ExecutionService {
     }
 
     /**
-     * Resumes a failed execution: only its original actor (the same principal) or an admin may,
-     * and its tool must still be registered and available.
+     * Resumes a failed execution: only its original actor (the same principal, in normal form) or an
+     * admin may, and only with a key that could start it now: the tool's scope and the key's tool
+     * patterns ({@code 403}), the tool still available, and admitted by the tool's rate limit and
+     * budgets as a new execution is ({@code 429}). Budgets are charged under the execution's id, so
+     * the window that counted the first attempt does not count it twice.
      */
     Outcome retry(String executionId, AuthenticatedKey key, Duration wait) {
         RecordedExecution existing = reader.read(executionId).orElseThrow(() -> ApiException.notFound(
                 "execution_not_found", "no execution with id " + executionId));
+        ExecutionView view = existing.view();
         if (!key.isAdmin() && !isOriginalActor(existing, key)) {
             throw ApiException.forbidden("forbidden", "only the original actor or an admin may retry this execution");
         }
-        if (existing.view().status() != ExecutionStatus.FAILED) {
-            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
-                    + executionId + " is " + existing.view().status().name().toLowerCase(Locale.ROOT));
+        if (!key.mayUseTool(view.tool())) {
+            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + view.tool());
         }
-        registry.find(existing.view().tool()).ifPresent(this::refuseUnavailable);
+        if (view.status() != ExecutionStatus.FAILED) {
+            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
+                    + executionId + " is " + view.status().name().toLowerCase(Locale.ROOT));
+        }
+        Optional<Tool> tool = registry.find(view.tool());
+        if (tool.isPresent()) {
+            Scope needed = tool.get().descriptor().requiredScope();
+            if (!key.hasScope(needed)) {
+                throw ApiException.forbidden("forbidden", "this API key lacks the scope " + needed.wireName());
+            }
+            refuseUnavailable(tool.get());
+        }
+        admitRetry(view, key);
         commands.sendAndWait(new RetryExecutionCommand(executionId, key.actor()));
         return answer(executionId, wait);
     }
 
+    /**
+     * The tool's rate limit and budgets, with the recorded (redacted) input. An execution that people
+     * approved is charged as approved executions are; any other that an {@code escalate} budget would
+     * send to approval is refused with that budget's {@code 429}: a retry cannot become a new request.
+     */
+    private void admitRetry(ExecutionView view, AuthenticatedKey key) {
+        JsonNode input = JSON.valueToTree(view.input() == null ? Map.of() : view.input());
+        try {
+            admission.admit(key, view.tool(), input, view.executionId());
+        } catch (BudgetEscalation escalation) {
+            if (view.approvalRequestId() == null) {
+                throw escalation;
+            }
+            budgets.spendApproved(view.tool(), input, view.executionId());
+        }
+    }
+
     private static boolean isOriginalActor(RecordedExecution execution, AuthenticatedKey key) {
-        return execution.view().actor() != null && key.principal().equals(execution.view().actor().name());
+        return execution.view().actor() != null && Principals.same(key.principal(), execution.view().actor().name());
     }
 
     private void refuseUnavailable(Tool tool) {
@@ -193,8 +230,9 @@ class ExecutionService {
      * the request recorded, as {@code ApprovedExecutions} builds it should this process die after the
      * claim; while this runs, that processor waits, so the run does not start before its secrets are held.
      */
-    Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
-        ApprovalRequestView request = approvals.get(requestId);
+    public Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
+        // The key's tool patterns before admission, so that a refused key spends nothing of the tool's limits.
+        ApprovalRequestView request = approvals.getFor(requestId, key);
         registry.find(request.tool()).ifPresent(this::refuseUnavailable);
         String executionId = ApprovalRequests.executionIdFor(requestId);
         try {
@@ -221,6 +259,14 @@ class ExecutionService {
             approvals.endExecution(requestId);
         }
         return answer(executionId, wait);
+    }
+
+    /**
+     * The execution once it has an outcome, or as it stands when {@code wait} has passed (at once for
+     * {@link Duration#ZERO}); empty for an id no execution has. For doors that wait in slices (MCP's progress).
+     */
+    public Optional<Outcome> await(String executionId, Duration wait) {
+        return waiter.await(executionId, wait).map(e -> new Outcome(e, !e.view().status().isTerminal()));
     }
 
     private Plan plan(Tool tool, JsonNode input) {

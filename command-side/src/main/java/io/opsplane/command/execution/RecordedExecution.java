@@ -5,5 +5,5 @@ import io.opsplane.api.execution.ExecutionView;
 /**
  * An execution as its own event stream tells it, with the request hash that idempotency compares.
  */
-record RecordedExecution(ExecutionView view, String requestHash) {
+public record RecordedExecution(ExecutionView view, String requestHash) {
 }

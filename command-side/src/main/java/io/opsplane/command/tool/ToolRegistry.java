@@ -21,6 +21,9 @@ public class ToolRegistry {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** Names Opsplane keeps for the tools of its own doors ({@code opsplane.plan} over MCP); no registered tool may use it. */
+    public static final String RESERVED_PREFIX = "opsplane.";
+
     private final Map<String, Tool> tools;
     private final String defaultExpiresAfter;
 
@@ -32,7 +35,14 @@ public class ToolRegistry {
                 (a, b) -> {
                     throw new IllegalStateException("two tools are named " + a.descriptor().name());
                 }, TreeMap::new));
+        this.tools.keySet().stream().filter(ToolRegistry::isReservedName).findFirst().ifPresent(name -> {
+            throw new IllegalStateException("the tool name '" + name + "' uses the reserved prefix " + RESERVED_PREFIX);
+        });
         this.defaultExpiresAfter = defaultExpiresAfter;
+    }
+
+    public static boolean isReservedName(String name) {
+        return name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length());
     }
 
     public Optional<Tool> find(String name) {

@@ -1,6 +1,7 @@
 package io.opsplane.command.webhook;
 
 import io.opsplane.api.audit.EventNames;
+import io.opsplane.api.webhook.WebhookUrls;
 import io.opsplane.eventstore.StoredEvent;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -56,9 +57,14 @@ class EventItems {
                 break;
             }
         }
+        String type = typeOf(event);
+        // As the event log shows it to logs:read keys: a webhook's URL reduced to scheme, host and port.
+        if (type.startsWith("webhook.") && payload instanceof ObjectNode object && object.path("url").isString()) {
+            object.put("url", WebhookUrls.reduced(object.path("url").asString()));
+        }
         ObjectNode item = json.createObjectNode();
         item.put("position", event.position());
-        item.put("type", typeOf(event));
+        item.put("type", type);
         item.put("aggregateId", event.aggregateIdentifier());
         if (event.sequenceNumber() == null) {
             item.putNull("sequence");

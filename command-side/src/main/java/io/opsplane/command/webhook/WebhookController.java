@@ -88,6 +88,9 @@ class WebhookController {
         }
         if (url == null || url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
             errors.add(new FieldError("/url", "must be an absolute http or https URL"));
+        } else if (url.getRawUserInfo() != null) {
+            // Credentials in a URL end up in logs and in every copy of it; receivers verify the signature instead.
+            errors.add(new FieldError("/url", "must not carry credentials (user:password@); deliveries are signed"));
         }
         if (request.eventTypes() == null || request.eventTypes().isEmpty()) {
             errors.add(new FieldError("/eventTypes", "must list at least one event type, or \"*\""));

@@ -22,12 +22,12 @@ class ApiKeyTest {
     private static final Actor ADMIN = new Actor("key_admin", "admin", ActorKind.HUMAN, null);
     private static final ApiKeyIssuedEvent ISSUED = new ApiKeyIssuedEvent("key_1", "deploy bot", "agent:deploy-bot",
             ActorKind.AGENT, "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null, null,
-            "hash", "ops_abcdefgh", "wxyz", ADMIN);
+            null, "ops_abcdefgh", "wxyz", ADMIN, "mac");
 
     private static final Instant EXPIRES_AT = Instant.parse("2026-12-01T00:00:00Z");
     private static final ApiKeyIssuedEvent ISSUED_EXPIRING = new ApiKeyIssuedEvent("key_2", "auditor", "audit@example.com",
-            ActorKind.HUMAN, null, Set.of(Scope.LOGS_READ), List.of(), EXPIRES_AT, null, "hash2", "ops_ijklmnop",
-            "abcd", ADMIN);
+            ActorKind.HUMAN, null, Set.of(Scope.LOGS_READ), List.of(), EXPIRES_AT, null, null, "ops_ijklmnop",
+            "abcd", ADMIN, "mac2");
 
     private AggregateTestFixture<ApiKey> fixture;
 
@@ -37,10 +37,10 @@ class ApiKeyTest {
     }
 
     @Test
-    void issuesAKeyRecordingOnlyItsHash() {
+    void issuesAKeyRecordingOnlyItsKeyedHash() {
         fixture.givenNoPriorActivity()
                 .when(new IssueApiKeyCommand("key_1", "deploy bot", "agent:deploy-bot", ActorKind.AGENT,
-                        "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null, null, "hash",
+                        "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null, null, "mac",
                         "ops_abcdefgh", "wxyz", ADMIN))
                 .expectEvents(ISSUED);
     }

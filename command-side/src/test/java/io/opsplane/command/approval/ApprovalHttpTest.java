@@ -212,6 +212,50 @@ class ApprovalHttpTest {
     }
 
     /**
+     * A key limited to other tools neither decides on, cancels nor runs a request, even one of its own
+     * principal's (issue 11): {@code 403 forbidden}, as using the tool would be.
+     */
+    @Test
+    void aKeyLimitedToOtherToolsCannotActOnARequest() throws Exception {
+        String id = openAndApprove("{\"target\":\"db-patterns\"}");
+        String daveEmailOnly = issueKey("dave@example.com", "human", null,
+                "approvals:request\", \"tools:execute", "[\"email.*\"]");
+        String carolEmailOnly = issueKey("carol@example.com", "human", null, "approvals:approve", "[\"email.*\"]");
+
+        assertCode(call("/v1/approval-requests/" + id + "/cancel", daveEmailOnly, "{}"), 403, "forbidden");
+        assertCode(execute(id, daveEmailOnly, "{\"target\":\"db-patterns\"}"), 403, "forbidden");
+        assertCode(call("/v1/approval-requests/" + id + "/reject", carolEmailOnly, "{\"reason\":\"no\"}"), 403,
+                "forbidden");
+        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("approved");
+    }
+
+    /**
+     * One person is one approver, whatever the spelling of the principal their keys were issued with
+     * (issue 11): keys are issued in normal form, so two keys of {@code erin@example.com} make one approval.
+     */
+    @Test
+    void onePersonWithTwoSpellingsOfTheirPrincipalCannotMeetAQuorumOfTwo() throws Exception {
+        HttpResponse<String> issued = call("/v1/api-keys", adminKey, "{\"name\":\"erin\",\"principal\":"
+                + "\" ERIN@Example.com\",\"kind\":\"human\",\"scopes\":[\"approvals:approve\"]}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        assertThat(JSON.readTree(issued.body()).path("principal").asText()).isEqualTo("erin@example.com");
+        String erinShouting = JSON.readTree(issued.body()).path("key").asText();
+        Credentials.awaitProjected(app, erinShouting);
+        String erin = issueKey("erin@example.com", "human", null, "approvals:approve");
+        HttpResponse<String> agentKey = call("/v1/api-keys", adminKey, "{\"name\":\"erin-bot\",\"principal\":"
+                + "\"agent:erin-bot\",\"kind\":\"agent\",\"owner\":\"Erin@EXAMPLE.com \","
+                + "\"scopes\":[\"approvals:request\"]}");
+        assertThat(JSON.readTree(agentKey.body()).path("owner").asText()).isEqualTo("erin@example.com");
+
+        HttpResponse<String> created = call("/v1/approval-requests", dave,
+                "{\"tool\":\"test.drift\",\"input\":{\"target\":\"db-erin\"},\"reason\":\"quorum\"}");
+        String id = JSON.readTree(created.body()).path("id").asText();
+        assertThat(approve(id, erin).statusCode()).isEqualTo(200);
+        assertCode(approve(id, erinShouting), 409, "already_approved_by_you");
+        assertThat(app.getBean(ApprovalRequests.class).get(id).status().wireName()).isEqualTo("pending");
+    }
+
+    /**
      * Twenty concurrent approve, reject and execute calls on a request one approval short of its
      * quorum, repeated: each round ends in one consistent outcome and at most one execution.
      */
@@ -346,8 +390,14 @@ class ApprovalHttpTest {
     }
 
     private static String issueKey(String principal, String kind, String owner, String scopes) throws Exception {
+        return issueKey(principal, kind, owner, scopes, "[]");
+    }
+
+    private static String issueKey(String principal, String kind, String owner, String scopes, String tools)
+            throws Exception {
         String body = "{\"name\":\"" + principal + "\",\"principal\":\"" + principal + "\",\"kind\":\"" + kind + "\","
-                + (owner == null ? "" : "\"owner\":\"" + owner + "\",") + "\"scopes\":[\"" + scopes + "\"]}";
+                + (owner == null ? "" : "\"owner\":\"" + owner + "\",") + "\"scopes\":[\"" + scopes + "\"],"
+                + "\"tools\":" + tools + "}";
         HttpResponse<String> response = call("/v1/api-keys", adminKey, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         String key = JSON.readTree(response.body()).path("key").asText();

@@ -283,4 +283,36 @@ class ApprovalRequestTest {
         assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
                 .when(execute(BOB, PAYLOAD, PLAN.digest(), NOW)), "forbidden", 403);
     }
+
+    /** Principals recorded before keys were issued normalised compare in normal form (issue 11). */
+    private static final Actor BOB_SHOUTING = new Actor("key_bob3", " BOB@Example.com", ActorKind.HUMAN, null);
+    private static final Actor ALICE_FULL_WIDTH =
+            new Actor("key_alice3", "\uFF21lice@example.com", ActorKind.HUMAN, null);
+
+    @Test
+    void countsTwoKeysOfOnePersonOnceWhateverTheSpellingOfTheirPrincipal() {
+        assertCode(fixture.given(REQUESTED, BOB_APPROVED).when(approve(BOB_SHOUTING)),
+                "already_approved_by_you", 409);
+    }
+
+    @Test
+    void refusesTheOwnerOfTheRequestingAgentApprovingUnderAnotherSpelling() {
+        assertCode(fixture.given(REQUESTED).when(approve(ALICE_FULL_WIDTH)), "self_approval_forbidden", 403);
+    }
+
+    @Test
+    void refusesTheRequesterApprovingUnderAnotherSpelling() {
+        assertCode(fixture.given(requested(BOB, 2)).when(approve(BOB_SHOUTING)), "self_approval_forbidden", 403);
+    }
+
+    private static ApproveRequestCommand approve(Actor approver) {
+        return new ApproveRequestCommand(ID, approver, null, NOW);
+    }
+
+    @Test
+    void letsTheRequesterCancelUnderAnotherSpelling() {
+        fixture.given(requested(BOB, 1))
+                .when(new CancelRequestCommand(ID, BOB_SHOUTING, false, "changed my mind", NOW))
+                .expectEvents(new RequestCancelledEvent(ID, BOB_SHOUTING, "changed my mind"));
+    }
 }

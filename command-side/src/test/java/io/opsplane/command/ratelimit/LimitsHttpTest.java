@@ -7,7 +7,18 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsplane.api.apikey.ApiKeyExpiredEvent;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.execution.Effect;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
+import io.opsplane.api.tool.ApprovalPolicy;
+import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.CommandSideApplication;
+import io.opsplane.command.support.Credentials;
+import io.opsplane.command.tool.Schemas;
+import io.opsplane.command.tool.Tool;
+import io.opsplane.command.tool.ToolContext;
+import io.opsplane.command.tool.ToolDescriptor;
+import io.opsplane.command.tool.ToolFailure;
 import io.opsplane.platform.auth.CredentialStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +34,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,7 +71,9 @@ class LimitsHttpTest {
         });
         target.start();
         targetUrl = "http://127.0.0.1:" + target.getAddress().getPort();
-        app = CommandSideApplication.builder().run(
+        app = CommandSideApplication.builder()
+                .initializers(context -> context.getBeanFactory().registerSingleton("failingTool", new FailingTool()))
+                .run(
                 "--server.port=0",
                 "--spring.mongodb.uri=mongodb://127.0.0.1:" + storeAddress.getPort() + "/opsplane",
                 "--opsplane.data-dir=" + dataDir,
@@ -65,6 +81,9 @@ class LimitsHttpTest {
                 "--opsplane.rate-limit.tools[0].name=service.healthcheck",
                 "--opsplane.rate-limit.tools[0].per-minute=1",
                 "--opsplane.rate-limit.tools[0].burst=3",
+                "--opsplane.rate-limit.tools[1].name=" + FailingTool.NAME,
+                "--opsplane.rate-limit.tools[1].per-minute=1",
+                "--opsplane.rate-limit.tools[1].burst=2",
                 "--opsplane.budgets[0].tool=service.healthcheck",
                 "--opsplane.budgets[0].per=/url",
                 "--opsplane.budgets[0].limit=2",
@@ -158,6 +177,66 @@ class LimitsHttpTest {
         assertThat(app.getBean(CredentialStore.class).findById(keyId).orElseThrow().expiredAt()).isNotNull();
         assertThat(events.readEvents(keyId).asStream().filter(e -> e.getPayload() instanceof ApiKeyExpiredEvent)
                 .count()).as("recorded once, however often the sweeper ran").isEqualTo(1);
+    }
+
+    /**
+     * A retry is admitted as a new execution is (issue 11): the key's tool patterns, the original actor
+     * compared in normal form, and the tool's own rate limit.
+     */
+    @Test
+    void aRetryObeysTheKeysToolPatternsAndTheToolsRateLimit() throws Exception {
+        String pat = issueKey("pat@example.com", "[]");
+        String patBillingOnly = issueKey("pat@example.com", "[\"billing.*\"]");
+        String patShouting = issueKey(" PAT@Example.com", "[]");
+        HttpResponse<String> failed = post("/v1/executions", pat, "{\"tool\":\"" + FailingTool.NAME + "\"}");
+        JsonNode execution = JSON.readTree(failed.body());
+        assertThat(execution.path("status").asText()).as(failed.body()).isEqualTo("failed");
+        String retry = "/v1/executions/" + execution.path("executionId").asText() + "/retry";
+
+        HttpResponse<String> outsidePatterns = post(retry, patBillingOnly, "");
+        assertThat(outsidePatterns.statusCode()).as(outsidePatterns.body()).isEqualTo(403);
+        assertThat(JSON.readTree(outsidePatterns.body()).path("code").asText()).isEqualTo("forbidden");
+
+        HttpResponse<String> samePerson = post(retry, patShouting, "");
+        assertThat(samePerson.statusCode()).as(samePerson.body()).isEqualTo(200);
+        assertThat(JSON.readTree(samePerson.body()).path("status").asText()).isEqualTo("failed");
+
+        // The tool's bucket held two: the execution took one, the retry the other.
+        HttpResponse<String> overRate = post(retry, pat, "");
+        assertThat(overRate.statusCode()).as(overRate.body()).isEqualTo(429);
+        assertThat(JSON.readTree(overRate.body()).path("code").asText()).isEqualTo("rate_limited");
+        assertThat(app.getBean(EventStore.class).readEvents(execution.path("executionId").asText()).asStream()
+                .filter(e -> e.getPayload() instanceof ExecutionRetriedEvent).count()).isEqualTo(1);
+    }
+
+    private static String issueKey(String principal, String tools) throws Exception {
+        String key = issue("{\"name\":\"retrier\",\"principal\":\"" + principal + "\",\"kind\":\"human\","
+                + "\"scopes\":[\"tools:execute\"],\"tools\":" + tools + "}").path("key").asText();
+        Credentials.awaitProjected(app, key);
+        return key;
+    }
+
+    /** A tool that always fails, so that its executions can be retried. */
+    private static final class FailingTool implements Tool {
+
+        static final String NAME = "test.failing";
+
+        @Override
+        public ToolDescriptor descriptor() {
+            return new ToolDescriptor(NAME, "1.0.0", "always fails", RiskLevel.LOW, Scope.TOOLS_EXECUTE,
+                    Schemas.parse("{\"type\":\"object\"}"), Schemas.parse("{\"type\":\"object\"}"), true, true,
+                    false, false, List.of(), new ApprovalPolicy(false, 0, List.of(), null), Duration.ofSeconds(5));
+        }
+
+        @Override
+        public List<Effect> plan(JsonNode input) {
+            return List.of(new Effect("test.fail", "nothing", "fails", Map.of()));
+        }
+
+        @Override
+        public Map<String, Object> run(JsonNode input, ToolContext context) throws ToolFailure {
+            throw new ToolFailure("always_fails", "this tool always fails");
+        }
     }
 
     private static JsonNode issue(String body) throws Exception {

@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The command side alone over real HTTP, against an in-process embedded store: the execution
@@ -301,6 +302,49 @@ class CommandSideHttpTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("/v1/executions");
+    }
+
+    /** Responses that carry a new key, and refusals, are {@code Cache-Control: no-store} (issue 11). */
+    @Test
+    void noResponseMayBeStoredByACache() throws Exception {
+        HttpResponse<String> issued = post("/v1/api-keys", adminKey,
+                "{\"name\":\"cached\",\"principal\":\"c@example.com\",\"kind\":\"human\",\"scopes\":[\"logs:read\"]}");
+        assertThat(issued.statusCode()).isEqualTo(201);
+        List<HttpResponse<String>> responses = List.of(issued,
+                post("/v1/executions", null, "{\"tool\":\"service.healthcheck\"}"),
+                post("/v1/executions", adminKey, "{\"mode\":\"sideways\"}"),
+                post("/v1/no-such-route", adminKey, "{}"),
+                post("/v1/executions", adminKey, "{\"tool\":\"service.healthcheck\",\"mode\":\"plan\","
+                        + "\"input\":{\"url\":\"" + targetUrl + "/ok\"}}"));
+        assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(201, 401, 400, 404, 200);
+        assertThat(responses).allSatisfy(response ->
+                assertThat(response.headers().allValues("Cache-Control")).containsExactly("no-store"));
+    }
+
+    /**
+     * An {@code OPSPLANE_ADMIN_KEY} that does not look generated stops the start, with a message that names
+     * the variable and not the value (issue 11): 20 characters of anything used to be accepted.
+     */
+    @Test
+    void refusesToStartWithAnAdminKeyThatDoesNotLookGenerated() {
+        MongoServer otherStore = new MongoServer(new MemoryBackend());
+        String weak = "ops_password-password-password";
+        try {
+            InetSocketAddress address = otherStore.bind();
+            Throwable refused = catchThrowable(() -> CommandSideApplication.builder()
+                    .run("--server.port=0", "--spring.mongodb.uri=mongodb://127.0.0.1:" + address.getPort() + "/other",
+                            "--opsplane.data-dir=" + dataDir.resolve("weak"), "--opsplane.admin-key=" + weak)
+                    .close());
+            assertThat(refused).isNotNull();
+            List<String> messages = new ArrayList<>();
+            for (Throwable t = refused; t != null; t = t.getCause()) {
+                messages.add(String.valueOf(t.getMessage()));
+            }
+            assertThat(messages).anyMatch(m -> m.contains("OPSPLANE_ADMIN_KEY") && m.contains("43 base64url"));
+            assertThat(messages).noneMatch(m -> m.contains(weak));
+        } finally {
+            otherStore.shutdownNow();
+        }
     }
 
     private static String lastIssued;

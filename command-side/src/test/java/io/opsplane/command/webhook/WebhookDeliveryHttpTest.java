@@ -85,7 +85,7 @@ class WebhookDeliveryHttpTest {
             Received received = received(exchange);
             if (!slowRecovered.get()) {
                 try {
-                    Thread.sleep(1_500);
+                    Thread.sleep(5_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -104,7 +104,7 @@ class WebhookDeliveryHttpTest {
                 "--opsplane.webhooks.max-attempts=3",
                 "--opsplane.webhooks.initial-backoff=50ms",
                 "--opsplane.webhooks.max-backoff=100ms",
-                "--opsplane.webhooks.timeout=300ms",
+                "--opsplane.webhooks.timeout=1500ms",
                 "--opsplane.webhooks.poll-interval=20ms");
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
@@ -171,6 +171,13 @@ class WebhookDeliveryHttpTest {
         JsonNode problem = JSON.readTree(bad.body());
         assertThat(problem.path("code").asText()).isEqualTo("invalid_input");
         assertThat(problem.path("errors").findValuesAsText("path")).containsExactly("/url", "/eventTypes/0");
+        HttpResponse<String> withCredentials = post("/v1/webhooks",
+                "{\"url\":\"https://user:pw@hooks.example.com/in\",\"eventTypes\":[\"*\"]}");
+        assertThat(withCredentials.statusCode()).as(withCredentials.body()).isEqualTo(400);
+        JsonNode refused = JSON.readTree(withCredentials.body());
+        assertThat(refused.path("code").asText()).isEqualTo("invalid_input");
+        assertThat(refused.path("errors").findValuesAsText("path")).containsExactly("/url");
+        assertThat(withCredentials.body()).doesNotContain("pw@");
 
         JsonNode hook = register("/good");
         assertThat(hook.path("secret").asText()).startsWith("whsec_");

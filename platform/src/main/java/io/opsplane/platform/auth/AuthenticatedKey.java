@@ -2,6 +2,7 @@ package io.opsplane.platform.auth;
 
 import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.Scope;
 
 import java.util.List;
@@ -40,11 +41,11 @@ public record AuthenticatedKey(String keyId, String principal, ActorKind kind, S
                 : toolName.equals(pattern));
     }
 
-    static AuthenticatedKey from(ApiKeyCredential c) {
-        Set<Scope> scopes = c.scopes().stream().map(Scope::fromWireName).flatMap(java.util.Optional::stream)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        ActorKind kind = "agent".equals(c.kind()) ? ActorKind.AGENT : ActorKind.HUMAN;
-        return new AuthenticatedKey(c.keyId(), c.principal(), kind, c.owner(), scopes,
-                c.toolPatterns() == null ? List.of() : List.copyOf(c.toolPatterns()), c.ratePerMinute(), c.rateBurst());
+    /** The key as its issuing event describes it. */
+    static AuthenticatedKey from(ApiKeyIssuedEvent issued) {
+        return new AuthenticatedKey(issued.keyId(), issued.principal(), issued.kind(), issued.owner(),
+                Set.copyOf(issued.scopes()), issued.toolPatterns() == null ? List.of() : List.copyOf(issued.toolPatterns()),
+                issued.rateLimit() == null ? null : issued.rateLimit().perMinute(),
+                issued.rateLimit() == null ? null : issued.rateLimit().burst());
     }
 }

@@ -1,6 +1,5 @@
 package io.opsplane.platform.auth;
 
-import io.opsplane.platform.problem.ApiException;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -21,7 +20,7 @@ public class AuthenticatedKeyArgumentResolver implements HandlerMethodArgumentRe
                                   NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
         Object key = webRequest.getAttribute(ApiKeyAuthenticationFilter.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
         if (key == null) {
-            throw new ApiException(401, "unauthenticated", "Unauthenticated", "a valid API key is required");
+            throw ApiKeyAuthenticationFilter.unauthenticated();
         }
         return key;
     }

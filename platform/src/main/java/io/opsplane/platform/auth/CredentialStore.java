@@ -13,8 +13,9 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
 /**
- * The {@code api_key_credentials} collection. Lookups are exact matches on unique indexes only
- * (id and key hash), the access path every MongoDB-compatible store serves from an index.
+ * The credentials collection ({@link ApiKeyCredential#COLLECTION}). Lookups are exact matches on
+ * unique indexes only (id and keyed hash), the access path every MongoDB-compatible store serves
+ * from an index.
  */
 public class CredentialStore {
 
@@ -23,11 +24,11 @@ public class CredentialStore {
     public CredentialStore(MongoTemplate mongo) {
         this.mongo = mongo;
         mongo.indexOps(ApiKeyCredential.class)
-                .createIndex(new Index("keyHash", Sort.Direction.ASC).unique().named("keyHash_unique"));
+                .createIndex(new Index("keyMac", Sort.Direction.ASC).unique().named("keyMac_unique"));
     }
 
-    public Optional<ApiKeyCredential> findByKeyHash(String keyHash) {
-        return Optional.ofNullable(mongo.findOne(query(where("keyHash").is(keyHash)), ApiKeyCredential.class));
+    public Optional<ApiKeyCredential> findByKeyMac(String keyMac) {
+        return Optional.ofNullable(mongo.findOne(query(where("keyMac").is(keyMac)), ApiKeyCredential.class));
     }
 
     public Optional<ApiKeyCredential> findById(String keyId) {
@@ -47,12 +48,6 @@ public class CredentialStore {
     /** Inserts or replaces the credential; replaying the same events writes the same document. */
     public void save(ApiKeyCredential credential) {
         mongo.save(credential);
-    }
-
-    /** True when no key exists at all (first start). */
-    public boolean isEmpty() {
-        return mongo.findOne(new Query().limit(1),
-                ApiKeyCredential.class) == null;
     }
 
     public void deleteAll() {

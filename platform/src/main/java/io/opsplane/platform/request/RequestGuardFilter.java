@@ -1,5 +1,6 @@
 package io.opsplane.platform.request;
 
+import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.ProblemWriter;
 import jakarta.servlet.FilterChain;
@@ -19,8 +20,10 @@ import java.util.Map;
 
 /**
  * Refuses, before any work is done, what the API never serves: bodies above the size limit
- * ({@code 413 payload_too_large}, also for chunked bodies, counted as they are read) and an
- * {@code Accept} that admits neither JSON nor problem+json ({@code 406 not_acceptable}).
+ * ({@code 413 payload_too_large}, also for chunked bodies, counted as they are read), on every path,
+ * and on the API's paths an {@code Accept} that admits neither JSON nor problem+json
+ * ({@code 406 not_acceptable}). Runs after authentication, which has already refused
+ * non-canonical paths and requests without a key.
  */
 public class RequestGuardFilter extends OncePerRequestFilter {
 
@@ -42,15 +45,10 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(path.equals("/v1") || path.startsWith("/v1/"));
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!acceptable(request)) {
+        boolean api = ApiKeyAuthenticationFilter.pathOf(request).map(path -> path.isAtOrBelow("/v1")).orElse(true);
+        if (api && !acceptable(request)) {
             problems.write(response, new ApiException(406, "not_acceptable", "Not acceptable",
                     "this API answers with application/json (errors with application/problem+json)"));
             return;
@@ -79,7 +77,7 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         } catch (InvalidMediaTypeException e) {
             return false;
         }
-        MediaType streaming = streamingPaths.get(request.getRequestURI());
+        MediaType streaming = ApiKeyAuthenticationFilter.pathOf(request).map(p -> streamingPaths.get(p.decoded())).orElse(null);
         return accepted.stream().anyMatch(a -> a.getQualityValue() > 0
                 && (ALWAYS_ACCEPTABLE.stream().anyMatch(a::includes) || (streaming != null && a.includes(streaming))));
     }

@@ -4,6 +4,7 @@ import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
 import io.opsplane.platform.auth.ApiKeyAuthenticator;
 import io.opsplane.platform.auth.AuthenticatedKeyArgumentResolver;
 import io.opsplane.platform.auth.CredentialStore;
+import io.opsplane.platform.auth.KeyPepper;
 import io.opsplane.platform.auth.ScopeInterceptor;
 import io.opsplane.platform.problem.ProblemErrorController;
 import io.opsplane.platform.problem.ProblemHandler;
@@ -13,7 +14,9 @@ import io.opsplane.platform.ratelimit.RateLimitProperties;
 import io.opsplane.platform.ratelimit.RateLimiter;
 import io.opsplane.platform.request.RequestGuardFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +29,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +42,13 @@ import java.util.Map;
 @EnableConfigurationProperties({EdgeProperties.class, RateLimitProperties.class})
 @Import({ProblemHandler.class, ProblemErrorController.class})
 public class PlatformWebConfiguration implements WebMvcConfigurer {
+
+    /**
+     * Served without a key, each with everything below it: liveness and readiness, the OpenAPI
+     * document and Swagger UI. Everything else is authenticated first.
+     */
+    public static final List<String> PUBLIC_PATHS =
+            List.of("/actuator/health", "/v3/api-docs", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui");
 
     @Bean
     Clock clock() {
@@ -54,16 +65,35 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
         return new CredentialStore(mongo);
     }
 
+    /** The key pepper, checked against the store before any key is issued or accepted. */
     @Bean
-    ApiKeyAuthenticator apiKeyAuthenticator(CredentialStore store, EdgeProperties properties, Clock clock) {
-        return new ApiKeyAuthenticator(store, properties.credentialCacheTtl(), clock);
+    KeyPepper keyPepper(@Value("${opsplane.security.key-pepper-file:${opsplane.data-dir:./data}/key-pepper}") Path file,
+                        MongoTemplate mongo) {
+        KeyPepper pepper = KeyPepper.fromFile(file);
+        pepper.verifyAgainst(mongo, file);
+        return pepper;
+    }
+
+    /** First of all, so that even the refusals of the filters after it are not cacheable. */
+    @Bean
+    FilterRegistrationBean<NoStoreFilter> noStoreFilter() {
+        FilterRegistrationBean<NoStoreFilter> registration = new FilterRegistrationBean<>(new NoStoreFilter());
+        registration.setOrder(5);
+        return registration;
     }
 
     @Bean
+    ApiKeyAuthenticator apiKeyAuthenticator(CredentialStore store, EventStore events, KeyPepper pepper,
+                                            EdgeProperties properties, Clock clock) {
+        return new ApiKeyAuthenticator(store, events, pepper, properties.credentialCacheTtl(), clock);
+    }
+
+    /** First of all filters: nothing runs for a request before its path is canonical and its key known. */
+    @Bean
     FilterRegistrationBean<ApiKeyAuthenticationFilter> apiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator,
                                                                                    ProblemWriter problems) {
-        FilterRegistrationBean<ApiKeyAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new ApiKeyAuthenticationFilter(authenticator, problems));
+        FilterRegistrationBean<ApiKeyAuthenticationFilter> registration = new FilterRegistrationBean<>(
+                new ApiKeyAuthenticationFilter(authenticator, problems, PUBLIC_PATHS));
         registration.setOrder(10);
         return registration;
     }
@@ -96,7 +126,7 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new ScopeInterceptor()).addPathPatterns("/v1/**");
+        registry.addInterceptor(new ScopeInterceptor());
     }
 
     @Override

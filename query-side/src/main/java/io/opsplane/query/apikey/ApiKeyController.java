@@ -1,5 +1,6 @@
 package io.opsplane.query.apikey;
 
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
@@ -66,7 +67,8 @@ class ApiKeyController {
             QueryParameters.text(status).filter(s -> !STATUSES.contains(s)).ifPresent(s -> {
                 throw ApiException.invalidParameter("status", "'status' must be one of active, revoked, expired");
             });
-            return new ApiKeyStore.Filter(QueryParameters.text(status), QueryParameters.text(principal),
+            return new ApiKeyStore.Filter(QueryParameters.text(status),
+                    QueryParameters.text(principal).map(Principals::normalise),
                     QueryParameters.limit(limit, DEFAULT_LIMIT, MAX_LIMIT),
                     QueryParameters.text(cursor).map(ApiKeyCursor::decode));
         }

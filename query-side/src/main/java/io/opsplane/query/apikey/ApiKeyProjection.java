@@ -3,6 +3,7 @@ package io.opsplane.query.apikey;
 import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.store.EventPositions;
 import org.axonframework.config.ProcessingGroup;
@@ -38,8 +39,8 @@ class ApiKeyProjection {
         if (store.findById(event.keyId()).isPresent()) {
             return;
         }
-        store.save(new ApiKeyDocument(event.keyId(), event.name(), event.principal(), event.kind().wireName(),
-                event.owner(), event.prefix(), event.lastFour(),
+        store.save(new ApiKeyDocument(event.keyId(), event.name(), Principals.normalise(event.principal()),
+                event.kind().wireName(), Principals.normalise(event.owner()), event.prefix(), event.lastFour(),
                 event.scopes().stream().map(Scope::wireName).sorted().toList(),
                 event.toolPatterns() == null ? List.of() : event.toolPatterns(), event.expiresAt(),
                 event.rateLimit() == null ? null : event.rateLimit().perMinute(),

@@ -2,9 +2,11 @@ package io.opsplane.query.approval;
 
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalStatus;
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.query.consistency.ReadYourWrites;
+import io.opsplane.query.index.Documents;
 import io.opsplane.query.web.QueryParameters;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,10 +45,13 @@ class ApprovalController {
 
     @GetMapping("/{requestId}")
     @RequiresScope({Scope.APPROVALS_REQUEST, Scope.APPROVALS_APPROVE})
-    JsonNode get(@PathVariable String requestId, @RequestParam(required = false) String minPosition) {
+    JsonNode get(@PathVariable String requestId, @RequestParam(required = false) String minPosition,
+                 AuthenticatedKey key) {
         readYourWrites.await(ApprovalProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        ApprovalDocument document = store.findById(requestId).orElseThrow(() -> ApiException.notFound(
-                "approval_request_not_found", "no approval request with id " + requestId));
+        // A request for a tool outside the key's patterns is answered as if it did not exist.
+        ApprovalDocument document = store.findById(requestId).filter(d -> key.mayUseTool(d.tool()))
+                .orElseThrow(() -> ApiException.notFound("approval_request_not_found",
+                        "no approval request with id " + requestId));
         ObjectNode request = (ObjectNode) json.readTree(document.view());
         request.set("history", json.readTree(document.history()));
         return request;
@@ -54,7 +59,7 @@ class ApprovalController {
 
     @GetMapping
     @RequiresScope({Scope.APPROVALS_REQUEST, Scope.APPROVALS_APPROVE})
-    ApprovalPage list(ListParameters parameters) {
+    ApprovalPage list(ListParameters parameters, AuthenticatedKey key) {
         String status = QueryParameters.text(parameters.status()).map(ApprovalController::status).orElse(null);
         String tool = QueryParameters.text(parameters.tool()).orElse(null);
         int limit = QueryParameters.limit(parameters.limit(), DEFAULT_LIMIT, MAX_LIMIT);
@@ -65,13 +70,16 @@ class ApprovalController {
         }
         readYourWrites.await(ApprovalProjection.PROCESSING_GROUP,
                 QueryParameters.position("minPosition", parameters.minPosition()));
-        List<ApprovalDocument> found = store.page(status, tool, after, limit);
+        Documents.Slice<ApprovalDocument> slice = store.page(status, tool, after, limit, key::mayUseTool);
+        List<ApprovalDocument> found = slice.items();
         List<ApprovalDocument> page = found.subList(0, Math.min(found.size(), limit));
         String nextCursor = null;
         if (found.size() > limit) {
             ApprovalDocument last = page.get(page.size() - 1);
             nextCursor = new ApprovalCursor(inbox, inbox ? last.expiresAtMillis() : last.createdPosition(), last.id())
                     .encode();
+        } else if (slice.resumeAfter() != null) {
+            nextCursor = new ApprovalCursor(inbox, slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
         }
         return new ApprovalPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The {@code approval_requests} collection (read by {@code _id}) and the {@code approval_lists} index: every request
@@ -24,6 +25,8 @@ class ApprovalStore {
 
     static final String LISTS = "approval_lists";
     static final String PENDING = "pending";
+    /** Entries a page reads at most for a reader limited to some tools, so that a page's cost stays bounded. */
+    static final int MAX_SCANNED = 2_000;
 
     private final MongoTemplate mongo;
     /** Keyed by creation position, below 2^40. */
@@ -84,15 +87,23 @@ class ApprovalStore {
 
     /**
      * Up to {@code limit + 1} documents, so the caller knows whether a next page exists. Pending
-     * requests come soonest-expiring first (the approver's inbox); any other listing newest first.
+     * requests come soonest-expiring first (the approver's inbox); any other listing newest first. A reader who
+     * sees only some tools may get fewer, with where to resume.
+     *
+     * @param visibleTool the tools the reading key may see ({@link io.opsplane.query.security.VisibleTools})
      */
-    List<ApprovalDocument> page(String status, String tool, ApprovalCursor after, int limit) {
+    Documents.Slice<ApprovalDocument> page(String status, String tool, ApprovalCursor after, int limit,
+                                           Predicate<String> visibleTool) {
+        if (tool != null && !visibleTool.test(tool)) {
+            return new Documents.Slice<>(List.of(), null);
+        }
         KeyedIndex.After from = after == null ? null : new KeyedIndex.After(after.key(), after.id());
-        List<KeyedIndex.Entry> entries = PENDING.equals(status)
-                ? inbox.read(new KeyedIndex.Page(inboxList(tool), false, from, null, null, limit + 1))
-                : newest.read(new KeyedIndex.Page(newestList(status, tool), true, from, null, null, limit + 1));
-        return Documents.inOrder(mongo, ApprovalDocument.COLLECTION, ApprovalDocument.class,
-                entries.stream().map(KeyedIndex.Entry::id).toList(), ApprovalDocument::id, "history");
+        boolean pending = PENDING.equals(status);
+        KeyedIndex.Page page = pending ? new KeyedIndex.Page(inboxList(tool), false, from, null, null, limit + 1)
+                : new KeyedIndex.Page(newestList(status, tool), true, from, null, null, limit + 1);
+        return Documents.visiblePage(pending ? inbox : newest, page, ids -> Documents.inOrder(mongo,
+                        ApprovalDocument.COLLECTION, ApprovalDocument.class, ids, ApprovalDocument::id, "history"),
+                document -> visibleTool.test(document.tool()), MAX_SCANNED);
     }
 
     private static List<String> newestLists(ApprovalDocument document) {

@@ -12,6 +12,8 @@ import java.time.Instant;
  *
  * @param sequence the event's sequence in its aggregate; null for an event outside any aggregate
  * @param hash     the event's hash in the event store's audit chain ({@code sha256:…})
+ * @param tool     the tool of the execution or approval request the event belongs to; null for other events
+ *                 (and for entries projected before entries recorded it)
  */
 @Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + EventLogDocument.COLLECTION + "')}")
 record EventLogDocument(
@@ -22,11 +24,12 @@ record EventLogDocument(
         Instant timestamp,
         String actor,
         String payload,
-        String hash) {
+        String hash,
+        String tool) {
 
     static final String COLLECTION = "eventlog";
 
     EventLogDocument withHash(String chainHash) {
-        return new EventLogDocument(position, type, aggregateId, sequence, timestamp, actor, payload, chainHash);
+        return new EventLogDocument(position, type, aggregateId, sequence, timestamp, actor, payload, chainHash, tool);
     }
 }

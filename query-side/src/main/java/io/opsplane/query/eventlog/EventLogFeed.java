@@ -1,8 +1,12 @@
 package io.opsplane.query.eventlog;
 
+import io.opsplane.api.webhook.WebhookUrls;
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.query.consistency.ProjectionProgress;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
@@ -55,18 +59,36 @@ public class EventLogFeed {
     private record Head(long position, long readAtNanos) {
     }
 
-    /** The entries at positions after {@code after}, covering at most {@code maxPositions} positions. */
-    public Batch after(long after, int maxPositions) {
+    /**
+     * The entries at positions after {@code after} that {@code reader} may see (its tool patterns, {@link
+     * VisibleEntries}), covering at most {@code maxPositions} positions.
+     */
+    public Batch after(long after, int maxPositions, AuthenticatedKey reader) {
         long reached = Math.min(recentHead(), after + maxPositions);
         if (reached <= after) {
             return new Batch(List.of(), after);
         }
-        List<EventLogItem> items = store.positions(after + 1, reached).stream().map(this::item).toList();
+        List<EventLogItem> items = store.positions(after + 1, reached).stream()
+                .filter(entry -> VisibleEntries.visible(reader, entry)).map(this::item).toList();
         return new Batch(items, reached);
     }
 
     EventLogItem item(EventLogDocument d) {
         return new EventLogItem(d.position(), d.type(), d.aggregateId(), d.sequence(), d.timestamp(),
-                d.actor() == null ? null : json.readTree(d.actor()), json.readTree(d.payload()), d.hash());
+                d.actor() == null ? null : json.readTree(d.actor()), shown(d.type(), json.readTree(d.payload())),
+                d.hash());
+    }
+
+    /**
+     * A webhook's URL reduced to scheme, host and port ({@link WebhookUrls}): the log is read by every
+     * {@code logs:read} key, and receiver URLs often carry a secret. The full URL is in {@code GET /v1/webhooks}
+     * (admin); the audit export keeps the stored event, which its hashes cover.
+     */
+    private static JsonNode shown(String type, JsonNode payload) {
+        if (type != null && type.startsWith("webhook.") && payload instanceof ObjectNode object
+                && object.path("url").isString()) {
+            object.put("url", WebhookUrls.reduced(object.path("url").asString()));
+        }
+        return payload;
     }
 }

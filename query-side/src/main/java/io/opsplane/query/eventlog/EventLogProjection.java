@@ -64,7 +64,7 @@ public class EventLogProjection {
         Instant timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         batch.put(position, new Pending(message.getIdentifier(), new EventLogDocument(position, typeOf(payload),
                 aggregateId, sequence, timestamp, actor == null ? null : json.writeValueAsString(actor),
-                json.writeValueAsString(payloadJson), null)));
+                json.writeValueAsString(payloadJson), null, toolOf(payloadJson, aggregateId))));
         if (PerBatch.atEnd()) {
             write(batch);
             batch.clear();
@@ -92,6 +92,24 @@ public class EventLogProjection {
         engine.readStored(first - 1, (int) Math.min(Integer.MAX_VALUE, last - first + 1))
                 .forEach(event -> stored.put(event.position(), event));
         return stored;
+    }
+
+    /**
+     * The tool the event belongs to: named by the first event of an execution or approval request ({@code tool},
+     * a reference with its {@code name}), remembered for the later events of that aggregate, which do not name it.
+     */
+    private String toolOf(JsonNode payload, String aggregateId) {
+        JsonNode tool = payload.path("tool");
+        String named = tool.isString() ? tool.asString()
+                : tool.path("name").isString() ? tool.path("name").asString() : null;
+        if (aggregateId == null) {
+            return named;
+        }
+        if (named != null) {
+            store.rememberTool(aggregateId, named);
+            return named;
+        }
+        return store.toolOf(aggregateId).orElse(null);
     }
 
     /**

@@ -2,8 +2,11 @@ package io.opsplane.query.eventlog;
 
 import io.opsplane.query.index.Documents;
 import io.opsplane.query.index.KeyedIndex;
+import io.opsplane.query.replay.ReadModels;
+import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.net.URLEncoder;
@@ -14,20 +17,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
- * The {@code eventlog} collection (one document per event, {@code _id} its position) and the {@code eventlog_lists}
+ * The {@code eventlog} collection (one document per event, {@code _id} its position); the {@code eventlog_lists}
  * index: every event, and the events of each type, of each aggregate and of each type within an aggregate, in
- * position order. Both are read by exact or {@code $in} matches on {@code _id} only.
+ * position order; and {@code eventlog_tools}, the tool of each execution and approval request, found by id, so
+ * that every entry of one can be labelled with its tool. All are read by exact or {@code $in} matches on
+ * {@code _id} only.
  */
 @Component
 class EventLogStore {
 
     static final String LISTS = "eventlog_lists";
+    /** Entries a page reads at most for a reader limited to some tools, so that a page's cost stays bounded. */
+    static final int MAX_SCANNED = 2_000;
     /** Positions lie below 2^40. */
     private static final int KEY_BITS = 40;
+    static final String TOOLS = "eventlog_tools";
 
     private final MongoTemplate mongo;
     private final KeyedIndex lists;
@@ -79,25 +88,61 @@ class EventLogStore {
 
     void deleteAll() {
         mongo.remove(new Query(), EventLogDocument.class);
+        mongo.remove(new Query(), ReadModels.collection(TOOLS));
         lists.deleteAll();
     }
 
+    /** Records the tool of an aggregate (an execution or approval request), as its first event names it. */
+    void rememberTool(String aggregateId, String tool) {
+        mongo.upsert(new Query(where("_id").is(aggregateId)), new Update().set("tool", tool),
+                ReadModels.collection(TOOLS));
+    }
+
+    /** The tool of an aggregate whose first event named one: one exact read by id. */
+    Optional<String> toolOf(String aggregateId) {
+        return Optional.ofNullable(mongo.findById(aggregateId, Document.class, ReadModels.collection(TOOLS)))
+                .map(d -> d.getString("tool"));
+    }
+
     /**
-     * Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on: the first of the
-     * lists of the requested types (one list without types) after the cursor, merged in position order.
+     * Up to {@code filter.limit() + 1} events the reader may see, so that the caller knows whether the log goes on:
+     * the lists of the requested types (one list without types) after the cursor, merged in position order. A
+     * reader limited to some tools who sees few of the entries read gets fewer, and where to resume.
+     *
+     * @param visible the entries the reading key may see ({@link VisibleEntries})
      */
-    List<EventLogDocument> page(EventLogFilter filter) {
+    Documents.Slice<EventLogDocument> page(EventLogFilter filter, Predicate<EventLogDocument> visible) {
         List<String> names = filter.types().isEmpty()
                 ? List.of(filter.aggregateId().map(id -> ofAggregate(id, null)).orElse(all()))
                 : filter.types().stream().distinct().map(type -> filter.aggregateId()
                         .map(id -> ofAggregate(id, type)).orElse(ofType(type))).toList();
-        KeyedIndex.After after = filter.after().isPresent()
-                ? new KeyedIndex.After(filter.after().getAsLong(), Long.toString(filter.after().getAsLong())) : null;
         Long since = filter.since().map(java.time.Instant::toEpochMilli).orElse(null);
-        List<Long> positions = names.stream()
-                .flatMap(name -> lists.read(new KeyedIndex.Page(name, false, after, since, null, filter.limit() + 1))
-                        .stream())
-                .map(KeyedIndex.Entry::key).sorted().limit(filter.limit() + 1L).toList();
+        int wanted = filter.limit() + 1;
+        List<EventLogDocument> items = new ArrayList<>();
+        Long after = filter.after().isPresent() ? filter.after().getAsLong() : null;
+        int scanned = 0;
+        while (true) {
+            KeyedIndex.After from = after == null ? null : new KeyedIndex.After(after, Long.toString(after));
+            List<Long> positions = names.stream()
+                    .flatMap(name -> lists.read(new KeyedIndex.Page(name, false, from, since, null, wanted)).stream())
+                    .map(KeyedIndex.Entry::key).sorted().limit(wanted).toList();
+            for (EventLogDocument document : documents(positions)) {
+                if (visible.test(document) && items.size() < wanted) {
+                    items.add(document);
+                }
+            }
+            scanned += positions.size();
+            if (items.size() >= wanted || positions.size() < wanted) {
+                return new Documents.Slice<>(items, null);
+            }
+            after = positions.get(positions.size() - 1);
+            if (scanned >= MAX_SCANNED) {
+                return new Documents.Slice<>(items, new KeyedIndex.Entry(after, Long.toString(after), 0));
+            }
+        }
+    }
+
+    private List<EventLogDocument> documents(List<Long> positions) {
         if (positions.isEmpty()) {
             return List.of();
         }

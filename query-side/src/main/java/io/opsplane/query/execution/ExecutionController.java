@@ -1,11 +1,14 @@
 package io.opsplane.query.execution;
 
+import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.api.execution.ExecutionStatus;
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.query.consistency.ReadYourWrites;
+import io.opsplane.query.index.Documents;
 import io.opsplane.query.web.QueryParameters;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,10 +46,12 @@ class ExecutionController {
 
     @GetMapping("/{executionId}")
     @RequiresScope(Scope.LOGS_READ)
-    JsonNode get(@PathVariable String executionId, @RequestParam(required = false) String minPosition) {
+    JsonNode get(@PathVariable String executionId, @RequestParam(required = false) String minPosition,
+                 AuthenticatedKey key) {
         readYourWrites.await(ExecutionProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        ExecutionDocument document = store.findById(executionId).orElseThrow(() ->
-                ApiException.notFound("execution_not_found", "no execution with id " + executionId));
+        // An execution of a tool outside the key's patterns is answered as if it did not exist.
+        ExecutionDocument document = store.findById(executionId).filter(d -> key.mayUseTool(d.tool()))
+                .orElseThrow(() -> ApiException.notFound("execution_not_found", "no execution with id " + executionId));
         ObjectNode execution = (ObjectNode) json.readTree(document.view());
         execution.set("timeline", json.readTree(document.timeline()));
         return execution;
@@ -54,16 +59,20 @@ class ExecutionController {
 
     @GetMapping
     @RequiresScope(Scope.LOGS_READ)
-    ExecutionPage list(ListParameters parameters) {
+    ExecutionPage list(ListParameters parameters, AuthenticatedKey key) {
         ExecutionFilter filter = parameters.toFilter();
         readYourWrites.await(ExecutionProjection.PROCESSING_GROUP,
                 QueryParameters.position("minPosition", parameters.minPosition()));
-        List<ExecutionDocument> found = store.page(filter);
+        Documents.Slice<ExecutionDocument> slice = store.page(filter, key::mayUseTool);
+        List<ExecutionDocument> found = slice.items();
         List<ExecutionDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
-        String nextCursor = found.size() > filter.limit()
-                ? new ExecutionCursor(page.get(page.size() - 1).createdPosition(),
-                page.get(page.size() - 1).executionId()).encode()
-                : null;
+        String nextCursor = null;
+        if (found.size() > filter.limit()) {
+            ExecutionDocument last = page.get(page.size() - 1);
+            nextCursor = new ExecutionCursor(last.createdPosition(), last.executionId()).encode();
+        } else if (slice.resumeAfter() != null) {
+            nextCursor = new ExecutionCursor(slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
+        }
         return new ExecutionPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
     }
 
@@ -76,7 +85,7 @@ class ExecutionController {
                     QueryParameters.text(tool),
                     QueryParameters.text(status).map(value -> wireValue("status", value, ExecutionStatus.values())),
                     QueryParameters.text(mode).map(value -> wireValue("mode", value, ExecutionMode.values())),
-                    QueryParameters.text(actor),
+                    QueryParameters.text(actor).map(Principals::normalise),
                     QueryParameters.instant("since", since),
                     QueryParameters.instant("until", until),
                     QueryParameters.limit(limit, DEFAULT_LIMIT, MAX_LIMIT),

@@ -11,7 +11,7 @@ import java.time.Instant;
  * {@code $}, which MongoDB field names reject; the fields beside them say which lists of
  * {@code execution_lists} hold the execution (see {@link ExecutionLists}), and are read by {@code _id} only.
  *
- * @param actor           the principal of the actor ({@code actor.name} in the view)
+ * @param actor           the principal of the actor ({@code actor.name} in the view), in normal form
  * @param createdPosition the position of the execution's first event; the list order
  * @param lastSequence    the aggregate sequence of the last event folded in; a redelivered event
  *                        at or below it is ignored

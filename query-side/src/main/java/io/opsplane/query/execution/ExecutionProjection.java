@@ -88,7 +88,7 @@ public class ExecutionProjection {
                 after.tool(),
                 after.status() == null ? null : ExecutionStore.wireName(after.status()),
                 after.mode() == null ? null : ExecutionStore.wireName(after.mode()),
-                after.actor() == null ? null : after.actor().name(),
+                after.actor() == null ? null : after.actor().normalisedName(),
                 after.createdAt(),
                 existing.map(ExecutionDocument::createdPosition).orElse(position),
                 sequence,

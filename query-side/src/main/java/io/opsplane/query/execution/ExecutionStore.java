@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The {@code executions} collection (one document per execution, read by {@code _id}) and the {@code execution_lists}
@@ -25,6 +26,8 @@ class ExecutionStore {
     static final String LISTS = "execution_lists";
     /** Creation positions lie below 2^40. */
     private static final int KEY_BITS = 40;
+    /** Entries a page reads at most for a reader limited to some tools, so that a page's cost stays bounded. */
+    static final int MAX_SCANNED = 2_000;
 
     private final MongoTemplate mongo;
     private final KeyedIndex lists;
@@ -56,17 +59,26 @@ class ExecutionStore {
         lists.deleteAll();
     }
 
-    /** Up to {@code filter.limit() + 1} documents, so that the caller knows whether a next page exists. */
-    List<ExecutionDocument> page(ExecutionFilter filter) {
-        List<KeyedIndex.Entry> entries = lists.read(new KeyedIndex.Page(ExecutionLists.of(filter), true,
+    /**
+     * Up to {@code filter.limit() + 1} documents, so that the caller knows whether a next page exists; fewer, with
+     * where to resume, when the reader sees only some tools and few of them among the entries read.
+     *
+     * @param visibleTool the tools the reading key may see ({@link io.opsplane.query.security.VisibleTools})
+     */
+    Documents.Slice<ExecutionDocument> page(ExecutionFilter filter, Predicate<String> visibleTool) {
+        if (filter.tool().isPresent() && !visibleTool.test(filter.tool().get())) {
+            return new Documents.Slice<>(List.of(), null);
+        }
+        KeyedIndex.Page page = new KeyedIndex.Page(ExecutionLists.of(filter), true,
                 filter.after().map(cursor -> new KeyedIndex.After(cursor.createdPosition(), cursor.executionId()))
                         .orElse(null),
                 filter.since().map(java.time.Instant::toEpochMilli).orElse(null),
                 filter.until().map(java.time.Instant::toEpochMilli).orElse(null),
-                filter.limit() + 1));
+                filter.limit() + 1);
         // An entry is written just before its document; one without a document yet is a new execution at the head.
-        return Documents.inOrder(mongo, ExecutionDocument.COLLECTION, ExecutionDocument.class,
-                entries.stream().map(KeyedIndex.Entry::id).toList(), ExecutionDocument::executionId, "timeline");
+        return Documents.visiblePage(lists, page, ids -> Documents.inOrder(mongo, ExecutionDocument.COLLECTION,
+                        ExecutionDocument.class, ids, ExecutionDocument::executionId, "timeline"),
+                document -> visibleTool.test(document.tool()), MAX_SCANNED);
     }
 
     static String wireName(ExecutionStatus status) {

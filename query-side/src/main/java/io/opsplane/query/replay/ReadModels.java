@@ -27,7 +27,7 @@ public class ReadModels {
     /** The replayable read models and their collections' base names. */
     public static final Map<String, List<String>> COLLECTIONS = Map.of(
             "executions", List.of("executions", "execution_lists"),
-            "eventlog", List.of("eventlog", "eventlog_lists"),
+            "eventlog", List.of("eventlog", "eventlog_tools", "eventlog_lists"),
             "metrics", List.of("metrics_buckets", "metrics_executions", "metrics_tools"),
             "api-keys", List.of("api_keys"),
             "tools", List.of("tools"),

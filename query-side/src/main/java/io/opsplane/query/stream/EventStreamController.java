@@ -1,6 +1,7 @@
 package io.opsplane.query.stream;
 
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.query.eventlog.EventLogFeed;
@@ -37,7 +38,8 @@ class EventStreamController {
     @GetMapping(path = "/v1/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @RequiresScope(Scope.LOGS_READ)
     SseEmitter stream(@RequestParam(name = "type", required = false) String type,
-                      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+                      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                      AuthenticatedKey key) {
         Set<String> types = QueryParameters.text(type)
                 .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()))
@@ -45,7 +47,7 @@ class EventStreamController {
         long after = QueryParameters.position("Last-Event-ID", lastEventId).orElseGet(feed::head);
         // Never timed out by the container: the subscriber's heartbeats find out when the client has gone.
         SseEmitter emitter = new SseEmitter(0L);
-        Subscriber subscriber = new Subscriber(emitter, feed, json, properties, types, after);
+        Subscriber subscriber = new Subscriber(emitter, feed, json, properties, types, key, after);
         if (!streams.tryOpen(subscriber, properties.maxSubscribers())) {
             throw new ApiException(503, "too_many_subscribers", "Too many subscribers",
                     "this instance serves " + properties.maxSubscribers() + " event streams at most; retry later",

@@ -1,5 +1,6 @@
 package io.opsplane.query.stream;
 
+import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.query.eventlog.EventLogFeed;
 import io.opsplane.query.eventlog.EventLogItem;
 import org.springframework.http.MediaType;
@@ -22,16 +23,19 @@ final class Subscriber {
     private final JsonMapper json;
     private final StreamProperties properties;
     private final Set<String> types;
+    private final AuthenticatedKey reader;
     private long position;
     private volatile boolean stopped;
 
+    /** @param reader the key the stream was opened with: it sees what it may read in {@code /v1/events} */
     Subscriber(SseEmitter emitter, EventLogFeed feed, JsonMapper json, StreamProperties properties, Set<String> types,
-               long after) {
+               AuthenticatedKey reader, long after) {
         this.emitter = emitter;
         this.feed = feed;
         this.json = json;
         this.properties = properties;
         this.types = types;
+        this.reader = reader;
         this.position = after;
     }
 
@@ -45,7 +49,7 @@ final class Subscriber {
             // A first comment commits the response, so the client sees the stream open before any event.
             emitter.send(SseEmitter.event().comment("stream after position " + position));
             while (!stopped) {
-                EventLogFeed.Batch batch = feed.after(position, POSITIONS_PER_READ);
+                EventLogFeed.Batch batch = feed.after(position, POSITIONS_PER_READ, reader);
                 for (EventLogItem item : batch.items()) {
                     if (types.isEmpty() || types.contains(item.type())) {
                         emitter.send(SseEmitter.event().id(Long.toString(item.position())).name(item.type())

@@ -58,7 +58,7 @@ class ApiKeyEndpointsTest {
     private static ApiKeyIssuedEvent issued(String keyId, Instant expiresAt, RateLimitSpec rateLimit) {
         return new ApiKeyIssuedEvent(keyId, "name of " + keyId, "bot@example.com", ActorKind.AGENT, "alice@example.com",
                 Set.of(Scope.TOOLS_EXECUTE, Scope.LOGS_READ), List.of("billing.*"), expiresAt, rateLimit,
-                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "ops_AbCdEfGh", "WxYz", ADMIN);
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "ops_AbCdEfGh", "WxYz", ADMIN, null);
     }
 
     @Test

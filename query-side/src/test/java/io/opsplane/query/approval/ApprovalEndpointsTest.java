@@ -131,4 +131,44 @@ class ApprovalEndpointsTest {
         assertThat(missing.code()).isEqualTo("approval_request_not_found");
         assertThat(querySide.get("/v1/approval-requests", readerKey).status()).isEqualTo(403);
     }
+
+    /** A key limited to tool patterns sees only the requests of those tools, listed or by id (issue 11). */
+    @Test
+    void aKeyLimitedToToolPatternsSeesOnlyTheRequestsOfThoseTools() {
+        String emailOnly = querySide.issueKeyForTools("erin@example.com", List.of("email.*"), "approvals:approve");
+        String billing = querySide.issueKeyForTools("fred@example.com", List.of("billing.*"), "approvals:request");
+        String mixed = querySide.issueKeyForTools("gina@example.com", List.of("email.*", "test.tool"),
+                "approvals:approve");
+
+        Response none = querySide.get("/v1/approval-requests?minPosition=" + head, emailOnly);
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.body().path("items")).isEmpty();
+        Response hidden = querySide.get("/v1/approval-requests/apr_done", emailOnly);
+        assertThat(hidden.status()).isEqualTo(404);
+        assertThat(hidden.code()).isEqualTo("approval_request_not_found");
+        assertThat(querySide.get("/v1/approval-requests?tool=billing.refund", emailOnly).body().path("items"))
+                .isEmpty();
+
+        assertThat(ids(billing, "/v1/approval-requests?limit=1")).containsExactlyInAnyOrder("apr_done", "apr_rejected");
+        assertThat(querySide.get("/v1/approval-requests/apr_done", billing).status()).isEqualTo(200);
+        assertThat(querySide.get("/v1/approval-requests/apr_lapsed", billing).status()).isEqualTo(404);
+
+        assertThat(ids(mixed, "/v1/approval-requests?limit=2")).hasSize(6)
+                .allMatch(id -> id.startsWith("apr_pending_") || id.equals("apr_lapsed"));
+        assertThat(ids(mixed, "/v1/approval-requests?status=pending&limit=2")).hasSize(5);
+    }
+
+    /** Every id of every page of {@code path}, followed by its cursors. */
+    private static List<String> ids(String key, String path) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            Response page = querySide.get(path + "&minPosition=" + head + (cursor == null ? "" : "&cursor=" + cursor),
+                    key);
+            assertThat(page.status()).isEqualTo(200);
+            page.body().path("items").forEach(item -> ids.add(item.path("id").asString()));
+            cursor = page.body().path("nextCursor").isNull() ? null : page.body().path("nextCursor").asString();
+        } while (cursor != null);
+        return ids;
+    }
 }

@@ -1,6 +1,7 @@
 package io.opsplane.query.eventlog;
 
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
+import io.opsplane.api.webhook.WebhookRegisteredEvent;
 import io.opsplane.query.support.QuerySideUnderTest;
 import io.opsplane.query.support.QuerySideUnderTest.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +60,45 @@ class EventLogEndpointsTest {
         assertThat(first.path("hash").asString()).startsWith("sha256:");
         assertThat(response.body().has("nextAfter")).isTrue();
         assertThat(response.body().path("nextAfter").isNull()).isTrue();
+    }
+
+    /**
+     * A key limited to tool patterns reads the entries of executions of its tools and of nothing tool-bound
+     * else; entries that belong to no tool stay visible (issue 11).
+     */
+    @Test
+    void aKeyLimitedToToolPatternsReadsOnlyTheEntriesOfItsTools() {
+        String family = "fam" + UUID.randomUUID().toString().substring(0, 8);
+        String mine = "ex-" + UUID.randomUUID();
+        String other = "ex-" + UUID.randomUUID();
+        String keyId = "key-" + UUID.randomUUID();
+        app.record(mine, requested(mine, family + ".send", ALICE), started(mine), succeeded(mine));
+        app.record(other, requested(other, "billing" + family + ".refund", ALICE), started(other), succeeded(other));
+        long head = app.append("ApiKey", keyId, Instant.now(), new ApiKeyRevokedEvent(keyId, ALICE));
+        String limited = app.issueKeyForTools("lim@example.com", List.of(family + ".*"), "logs:read");
+
+        Response response = app.get("/v1/events?limit=1000&minPosition=" + head, limited);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().path("items").valueStream().map(e -> e.path("aggregateId").asString())
+                .filter(id -> List.of(mine, other, keyId).contains(id))).containsExactly(mine, mine, mine, keyId);
+        assertThat(app.get("/v1/events?aggregateId=" + other, limited).body().path("items")).isEmpty();
+        assertThat(app.get("/v1/events?aggregateId=" + other, reader).body().path("items")).hasSize(3);
+    }
+
+    /** Webhook URLs often carry a secret: a logs:read key sees scheme, host and port only (issue 11). */
+    @Test
+    void showsAWebhooksUrlReducedToSchemeHostAndPort() {
+        String webhookId = "wh_" + UUID.randomUUID();
+        long head = app.append("Webhook", webhookId, Instant.now(), new WebhookRegisteredEvent(webhookId,
+                "https://hooks.example.com:8443/T0/secret-token?sig=abc", List.of("*"), "pager", ALICE));
+
+        Response response = app.get("/v1/events?aggregateId=" + webhookId + "&minPosition=" + head, reader);
+
+        JsonNode payload = response.body().path("items").get(0).path("payload");
+        assertThat(payload.path("url").asString()).isEqualTo("https://hooks.example.com:8443/...");
+        assertThat(response.body().toString()).doesNotContain("secret-token").doesNotContain("sig=abc");
+        assertThat(payload.path("webhookId").asString()).isEqualTo(webhookId);
     }
 
     @Test

@@ -98,7 +98,7 @@ class EventLogProjectionTest {
     @Test
     void takesTheActorOfApiKeyEventsFromWhoIssuedThem() {
         ApiKeyIssuedEvent issued = new ApiKeyIssuedEvent("key-9", "ci", "agent:ci", ActorKind.AGENT,
-                "alice@example.com", Set.of(Scope.LOGS_READ), List.of(), null, null, "hash", "ops_abc", "wxyz", ALICE);
+                "alice@example.com", Set.of(Scope.LOGS_READ), List.of(), null, null, null, "ops_abc", "wxyz", ALICE, "mac");
         EventLogDocument document = store.findByPosition(handle(domainEvent("key-9", 0, issued))).orElseThrow();
         assertThat(document.type()).isEqualTo("apikey.issued");
         assertThat(json.readTree(document.actor()).path("keyId").asString()).isEqualTo("key-alice");

@@ -1,5 +1,7 @@
 package io.opsplane.query.execution;
 
+import io.opsplane.api.apikey.Actor;
+import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.query.support.QuerySideUnderTest;
 import io.opsplane.query.support.QuerySideUnderTest.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -7,9 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -120,6 +125,81 @@ class ExecutionEndpointsTest {
                 .containsExactly(planId, failedId);
     }
 
+    /** A key limited to tool patterns sees only executions of those tools, listed or by id (issue 11). */
+    @Test
+    void aKeyLimitedToToolPatternsSeesOnlyExecutionsOfThoseTools() {
+        String family = "fam" + UUID.randomUUID().toString().substring(0, 8);
+        String visibleId = newId();
+        String exactId = newId();
+        String hiddenId = newId();
+        app.record(visibleId, requested(visibleId, family + ".send", ALICE));
+        app.record(exactId, requested(exactId, family + "x.exact", ALICE));
+        long head = app.record(hiddenId, requested(hiddenId, "other" + family + ".refund", ALICE));
+        String limited = app.issueKeyForTools("lim@example.com", List.of(family + ".*", family + "x.exact"),
+                "logs:read");
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            Response page = app.get("/v1/executions?limit=2&minPosition=" + head
+                    + (cursor == null ? "" : "&cursor=" + cursor), limited);
+            assertThat(page.status()).isEqualTo(200);
+            seen.addAll(ids(page));
+            cursor = page.body().path("nextCursor").isNull() ? null : page.body().path("nextCursor").asString();
+        } while (cursor != null);
+        assertThat(seen).containsExactly(exactId, visibleId);
+        assertThat(app.get("/v1/executions/" + visibleId, limited).status()).isEqualTo(200);
+        Response hidden = app.get("/v1/executions/" + hiddenId, limited);
+        assertThat(hidden.status()).isEqualTo(404);
+        assertThat(hidden.code()).isEqualTo("execution_not_found");
+        assertThat(ids(app.get("/v1/executions?tool=other" + family + ".refund", limited))).isEmpty();
+        assertThat(app.get("/v1/executions/" + hiddenId, reader).status()).isEqualTo(200);
+    }
+
+    /** The actor filter compares principals in normal form, as recorded before keys were normalised too. */
+    @Test
+    void filtersByActorInNormalForm() {
+        String tool = "test.actor." + UUID.randomUUID();
+        String id = newId();
+        Actor shouting = new Actor("key-old", " ALICE@Example.com",
+                ActorKind.HUMAN, null);
+        long head = app.record(id, requested(id, tool, shouting));
+
+        assertThat(ids(app.get("/v1/executions?minPosition=" + head + "&tool=" + tool + "&actor="
+                + encode("alice@example.com"), reader))).containsExactly(id);
+        assertThat(ids(app.get("/v1/executions?tool=" + tool + "&actor=" + encode("Alice@EXAMPLE.com "), reader)))
+                .containsExactly(id);
+    }
+
+    /** Every API response, refusals and the event stream included, is {@code Cache-Control: no-store} (issue 11). */
+    @Test
+    void noResponseMayBeStoredByACache() throws Exception {
+        String id = newId();
+        long position = app.record(id, planned(id, "service.healthcheck", ALICE));
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> answered = new ArrayList<>();
+        for (String[] call : new String[][]{{"/v1/executions/" + id + "?minPosition=" + position, reader},
+                {"/v1/executions?limit=1", reader}, {"/v1/executions/no-such", reader}, {"/v1/executions", null},
+                {"/v1/executions?limit=9999", reader}, {"/v1/no-such-route", reader},
+                {"/v1/executions?minPosition=" + (position + 1_000_000), reader}}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + call[0]));
+            if (call[1] != null) {
+                request.header("Authorization", "Bearer " + call[1]);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            answered.add(response.statusCode() + " " + call[0]);
+            assertThat(response.headers().allValues("Cache-Control")).as(call[0]).containsExactly("no-store");
+        }
+        assertThat(answered).extracting(a -> a.substring(0, 3)).containsExactly("200", "200", "404", "401", "400",
+                "404", "503");
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
+                + "/v1/events/stream")).header("Authorization", "Bearer " + reader).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        stream.body().close();
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().allValues("Cache-Control")).containsExactly("no-store");
+    }
+
     @Test
     void pagesWithoutDuplicatesOrHolesWhileExecutionsArrive() {
         String tool = "test.paging." + UUID.randomUUID();
@@ -225,13 +305,15 @@ class ExecutionEndpointsTest {
     }
 
     @Test
-    void servesHealthAndTheOpenApiDocumentWithoutAKey() {
+    void servesHealthAndTheOpenApiDocumentWithoutAKeyAndPrometheusOnlyWithOne() {
         Response health = app.get("/actuator/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().path("status").asString()).isEqualTo("UP");
         assertThat(app.get("/actuator/health/readiness", null).status()).isEqualTo(200);
 
-        assertThat(app.get("/actuator/prometheus", null).status()).isEqualTo(200);
+        assertThat(app.get("/actuator/prometheus", null).status()).as("Prometheus needs a key").isEqualTo(401);
+        assertThat(app.get("/actuator/prometheus", app.issueKey("prometheus@example.com", "metrics:read")).status())
+                .isEqualTo(200);
         assertThat(app.get("/swagger-ui.html", null).status()).isIn(200, 302);
         assertThat(app.get("/swagger-ui/index.html", null).status()).isEqualTo(200);
 

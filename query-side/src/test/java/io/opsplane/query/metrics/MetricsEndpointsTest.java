@@ -111,7 +111,7 @@ class MetricsEndpointsTest {
     @Test
     void exposesExecutionCountersAndProjectionLagToPrometheus() throws Exception {
         app.get("/v1/metrics?window=15m&minPosition=" + head, key);
-        assertThat(app.prometheus())
+        assertThat(app.prometheus(key))
                 .contains("opsplane_executions_total{status=\"succeeded\",tool=\"service.healthcheck\"} 8.0")
                 .contains("opsplane_execution_duration_seconds_bucket")
                 .contains("opsplane_projection_lag{processor=\"metrics\"}")

@@ -91,14 +91,14 @@ class MetricsRetriesTest {
         assertThat(hourAfter.path("totals")).isEqualTo(hourBefore.path("totals"));
         assertThat(hourAfter.path("tools")).isEqualTo(hourBefore.path("tools"));
         // The rebuild does not count into the process's counters.
-        assertThat(app.prometheus()).contains("opsplane_execution_retries_total{tool=\"billing.refund\"} 1.0");
+        assertThat(app.prometheus(key)).contains("opsplane_execution_retries_total{tool=\"billing.refund\"} 1.0");
     }
 
     @Test
     void exposesRetriesToPrometheusApartFromOutcomes() {
         metrics("15m");
 
-        assertThat(app.prometheus())
+        assertThat(app.prometheus(key))
                 .contains("opsplane_execution_retries_total{tool=\"billing.refund\"} 1.0")
                 .contains("opsplane_execution_retries_total{tool=\"email.send\"} 1.0")
                 .contains("opsplane_execution_retries_total{tool=\"tenant.onboard\"} 1.0")

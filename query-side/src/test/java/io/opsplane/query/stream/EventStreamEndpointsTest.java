@@ -66,6 +66,21 @@ class EventStreamEndpointsTest {
         }
     }
 
+    /** The stream shows a key limited to tool patterns what {@code /v1/events} shows it (issue 11). */
+    @Test
+    void aKeyLimitedToToolPatternsFollowsOnlyTheEntriesOfItsTools() throws Exception {
+        String limited = app.issueKeyForTools("lim@example.com", List.of("mine.*"), "logs:read");
+        long start = app.headPosition();
+        app.record("t-other", requested("t-other", "other.tool", ALICE), succeeded("t-other"));
+        app.record("t-mine", requested("t-mine", "mine.tool", ALICE), succeeded("t-mine"));
+
+        try (Stream<String> lines = open("", start, limited)) {
+            BlockingQueue<String> received = drain(lines);
+            assertThat(json.readTree(dataOf(nextEvent(received))).path("aggregateId").asString()).isEqualTo("t-mine");
+            assertThat(json.readTree(dataOf(nextEvent(received))).path("aggregateId").asString()).isEqualTo("t-mine");
+        }
+    }
+
     @Test
     void sendsHeartbeatsWhileNothingHappens() throws Exception {
         try (Stream<String> lines = open("?type=nothing.ever", null)) {
@@ -115,8 +130,12 @@ class EventStreamEndpointsTest {
     }
 
     private Stream<String> open(String query, Long lastEventId) throws Exception {
+        return open(query, lastEventId, reader);
+    }
+
+    private Stream<String> open(String query, Long lastEventId, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/events/stream" + query))
-                .header("Authorization", "Bearer " + reader).header("Accept", "text/event-stream").GET();
+                .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId.toString());
         }

@@ -5,6 +5,11 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.platform.auth.ApiKeyCredential;
 import io.opsplane.platform.auth.ApiKeySecrets;
+import io.opsplane.platform.auth.CredentialStore;
+import io.opsplane.platform.auth.KeyPepper;
+import io.opsplane.api.apikey.ActorKind;
+import io.opsplane.api.apikey.ApiKeyIssuedEvent;
+import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.QuerySideApplication;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -18,6 +23,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The query side started for real on a random port against an in-memory MongoDB-compatible
@@ -47,6 +56,8 @@ public final class QuerySideUnderTest implements AutoCloseable {
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<String, Long> nextSequence = new HashMap<>();
     private final String baseUrl;
+    private final Path dataDir;
+    private int issuedKeys;
 
     private QuerySideUnderTest(String mongoUri, CommandListener listener, String... properties) {
         String uri = mongoUri;
@@ -58,7 +69,13 @@ public final class QuerySideUnderTest implements AutoCloseable {
             mongoServer = null;
         }
         // As arguments, because default properties rank below query-side.yml.
-        List<String> arguments = new ArrayList<>(List.of("--spring.mongodb.uri=" + uri, "--server.port=0"));
+        try {
+            dataDir = Files.createTempDirectory("opsplane-query-side-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> arguments = new ArrayList<>(List.of("--spring.mongodb.uri=" + uri, "--server.port=0",
+                "--opsplane.data-dir=" + dataDir));
         Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
         SpringApplicationBuilder builder = QuerySideApplication.builder();
         if (listener != null) {
@@ -84,14 +101,32 @@ public final class QuerySideUnderTest implements AutoCloseable {
         return new QuerySideUnderTest(mongoUri, listener, properties);
     }
 
-    /** Stores a key the platform filter will accept, as the command side would project it. */
+    /**
+     * Issues a key the platform filter will accept, as the command side does: its {@code apikey.issued}
+     * event and its credential row.
+     */
     public String issueKey(String principal, String... scopes) {
+        return issueKeyForTools(principal, List.of(), scopes);
+    }
+
+    /** As {@link #issueKey}, for a key limited to the tool patterns {@code tools}. */
+    public String issueKeyForTools(String principal, List<String> tools, String... scopes) {
         String key = ApiKeySecrets.generate();
         String keyId = "key-" + principal.replaceAll("[^a-z0-9]", "-") + "-" + System.nanoTime();
-        context.getBean(MongoTemplate.class).save(new ApiKeyCredential(keyId, ApiKeySecrets.hash(key), principal,
-                principal, "human", null, Set.of(scopes), List.of(), null, null, null,
-                ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key), Instant.now(), null));
+        String keyMac = context.getBean(KeyPepper.class).keyMac(ApiKeySecrets.hash(key));
+        ApiKeyIssuedEvent issued = new ApiKeyIssuedEvent(keyId, principal, principal, ActorKind.HUMAN, null,
+                Arrays.stream(scopes).map(s -> Scope.fromWireName(s).orElseThrow()).collect(Collectors.toSet()),
+                List.copyOf(tools), null, null, null, ApiKeySecrets.displayPrefix(key), ApiKeySecrets.lastFour(key),
+                null, keyMac);
+        context.getBean(CredentialStore.class).save(ApiKeyCredential.issued(issued, keyMac, Instant.now()));
+        append("ApiKey", keyId, Instant.now(), issued);
+        issuedKeys++;
         return key;
+    }
+
+    /** How many keys {@link #issueKey} issued: each is an {@code apikey.issued} event in the store. */
+    public int issuedKeys() {
+        return issuedKeys;
     }
 
     /** Appends events to one execution's stream and returns the position of the last. */
@@ -160,11 +195,11 @@ public final class QuerySideUnderTest implements AutoCloseable {
         throw new AssertionError("the replay did not finish within 60 s");
     }
 
-    /** What {@code /actuator/prometheus} shows now. */
-    public String prometheus() {
+    /** What {@code /actuator/prometheus} shows now, to {@code key}. */
+    public String prometheus(String key) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

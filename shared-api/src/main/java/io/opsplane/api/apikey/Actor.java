@@ -11,8 +11,16 @@ package io.opsplane.api.apikey;
  */
 public record Actor(String keyId, String name, ActorKind kind, String owner) {
 
-    /** The principal accountable for this actor's actions: the owner of an agent, else the principal itself. */
+    /**
+     * The principal accountable for this actor's actions, in normal form ({@link Principals}): the owner of
+     * an agent, else the principal itself.
+     */
     public String accountablePrincipal() {
-        return kind == ActorKind.AGENT && owner != null ? owner : name;
+        return Principals.normalise(kind == ActorKind.AGENT && owner != null ? owner : name);
+    }
+
+    /** The principal in normal form ({@link Principals}), as every comparison of principals uses it. */
+    public String normalisedName() {
+        return Principals.normalise(name);
     }
 }

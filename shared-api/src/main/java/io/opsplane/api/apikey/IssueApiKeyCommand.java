@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Issues an API key. The caller generates the secret and passes only its SHA-256 hash, its
- * display prefix and last four characters: the secret itself never enters a message.
+ * Issues an API key. The caller generates the secret and passes only its keyed hash (HMAC of its
+ * SHA-256 under the server's key pepper), its display prefix and last four characters: the secret
+ * itself never enters a message.
  */
 public record IssueApiKeyCommand(
         @TargetAggregateIdentifier String keyId,
@@ -20,7 +21,7 @@ public record IssueApiKeyCommand(
         List<String> toolPatterns,
         Instant expiresAt,
         RateLimitSpec rateLimit,
-        String keyHash,
+        String keyMac,
         String prefix,
         String lastFour,
         Actor issuedBy) {

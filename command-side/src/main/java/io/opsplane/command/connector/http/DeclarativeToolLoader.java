@@ -16,6 +16,7 @@ import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.InputValidator;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.ToolDescriptor;
+import io.opsplane.command.tool.ToolRegistry;
 import io.opsplane.platform.problem.FieldError;
 
 import java.io.IOException;
@@ -120,6 +121,9 @@ public final class DeclarativeToolLoader {
             String toolName = tool.path("name").asText();
             if (reservedNames.contains(toolName)) {
                 problems.add(at + "/name", "'" + toolName + "' is a built-in tool's name");
+            } else if (ToolRegistry.isReservedName(toolName)) {
+                problems.add(at + "/name", "'" + toolName + "' uses the prefix '" + ToolRegistry.RESERVED_PREFIX
+                        + "', which Opsplane keeps for its own MCP tools");
             } else if (!seen.add(toolName)) {
                 problems.add(at + "/name", "'" + toolName + "' is declared twice");
             }

@@ -223,6 +223,23 @@ class DeclarativeToolLoaderTest {
     }
 
     @Test
+    void theOpsplanePrefixIsReservedForOpsplanesOwnTools() throws Exception {
+        Path reserved = file("""
+                tools:
+                  - name: opsplane.plan
+                    description: Would shadow the MCP planning tool
+                    riskLevel: low
+                    inputSchema: {type: object}
+                    request: {method: GET, url: "https://app.internal/ok"}
+                """);
+
+        assertThatThrownBy(() -> loader.load(reserved, Set.of()))
+                .isInstanceOfSatisfying(ToolsFileException.class, e -> assertThat(e.problems()).containsExactly(
+                        reserved + ":2:5: /tools/0/name: 'opsplane.plan' uses the prefix 'opsplane.', which Opsplane"
+                                + " keeps for its own MCP tools"));
+    }
+
+    @Test
     void aYamlSyntaxErrorNamesItsLine() throws Exception {
         Path broken = file("""
                 tools:

@@ -37,7 +37,7 @@ class SendEmailToolTest {
         resend = new WireMockServer(options().dynamicPort());
         resend.start();
         tool = new SendEmailTool(new ResendConnector(new ResendProperties(KEY, resend.baseUrl(),
-                "Opsplane <ops@opsplane.test>", Duration.ofMillis(800))));
+                "Opsplane <ops@opsplane.test>", Duration.ofMillis(3_000))));
     }
 
     @AfterAll
@@ -118,7 +118,7 @@ class SendEmailToolTest {
 
     @Test
     void noAnswerInTimeIsProviderUnreachable() {
-        resend.stubFor(post(urlEqualTo("/emails")).willReturn(okJson("{\"id\": \"late\"}").withFixedDelay(2_000)));
+        resend.stubFor(post(urlEqualTo("/emails")).willReturn(okJson("{\"id\": \"late\"}").withFixedDelay(6_000)));
 
         assertThatThrownBy(this::send).isInstanceOfSatisfying(ToolFailure.class,
                 f -> assertThat(f.code()).isEqualTo("provider_unreachable"));

@@ -1,0 +1,54 @@
+package io.opsplane.command.tool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.execution.Effect;
+import io.opsplane.api.tool.ApprovalPolicy;
+import io.opsplane.api.tool.RiskLevel;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ToolRegistryTest {
+
+    @Test
+    void refusesAToolUnderTheReservedOpsplanePrefix() {
+        assertThatThrownBy(() -> new ToolRegistry(List.of(named("ops.ok"), named("Opsplane.plan")), "PT24H"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Opsplane.plan").hasMessageContaining("reserved prefix opsplane.");
+    }
+
+    @Test
+    void acceptsNamesThatOnlyResembleThePrefix() {
+        ToolRegistry registry = new ToolRegistry(List.of(named("opsplaneish.plan"), named("billing.opsplane")), "PT24H");
+
+        assertThat(registry.all()).hasSize(2);
+        assertThat(ToolRegistry.isReservedName("opsplane.execution")).isTrue();
+    }
+
+    private static Tool named(String name) {
+        return new Tool() {
+            @Override
+            public ToolDescriptor descriptor() {
+                return new ToolDescriptor(name, "1", "test", RiskLevel.LOW, Scope.TOOLS_EXECUTE,
+                        Schemas.parse("{\"type\":\"object\"}"), Schemas.parse("{\"type\":\"object\"}"), true, true,
+                        true, false, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(1));
+            }
+
+            @Override
+            public List<Effect> plan(JsonNode input) {
+                return List.of();
+            }
+
+            @Override
+            public Map<String, Object> run(JsonNode input, ToolContext context) {
+                return Map.of();
+            }
+        };
+    }
+}
