@@ -269,6 +269,8 @@ public final class ReadSideScaleBenchmark {
                 null, Set.of(Scope.ADMIN), List.of(), null, null, null, ApiKeySecrets.displayPrefix(secret),
                 ApiKeySecrets.lastFour(secret), null, keyMac);
         context.getBean(CredentialStore.class).save(ApiKeyCredential.issued(issued, keyMac, Instant.now()));
+        // The query side accepts a credential only when the key's apikey.issued event backs it.
+        context.getBean(EventStore.class).publish(event("ApiKey", "key-bench", 0, issued));
         return secret;
     }
 
