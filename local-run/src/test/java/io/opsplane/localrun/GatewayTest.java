@@ -273,6 +273,64 @@ class GatewayTest {
         assertThat(response.body()).contains("\"status\":502").contains("\"code\":\"upstream_unavailable\"");
     }
 
+    @Test
+    void answersWhatIsNotValidHttpWithAProblemAndForwardsNothing() throws Exception {
+        List<String> requestLines = List.of("GET /v1/tools?%zz HTTP/1.1", "GET /v1/tools?a[b]=c HTTP/1.1",
+                "GET /v1/a%2Fb HTTP/1.1", "GET /v1/tools\u0001 HTTP/1.1", "GET /v1/tools\\..\\x HTTP/1.1",
+                "GET /v1/a b HTTP/1.1");
+        for (String requestLine : requestLines) {
+            String answer = exchange(gateway.port(), requestLine + "\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(answer).as(requestLine).startsWith("HTTP/1.1 400")
+                    .contains("Content-Type: application/problem+json").contains("\"code\":\"invalid_parameter\"")
+                    .doesNotContain("<html");
+        }
+        String bigHeader = exchange(gateway.port(), "GET /v1/tools HTTP/1.1\r\nHost: x\r\nX-Big: " + "v".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(bigHeader).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_parameter\"");
+        assertThat(command.received()).isEmpty();
+        assertThat(query.received()).isEmpty();
+    }
+
+    @Test
+    void refusesHttp09WithAProblemBody() throws Exception {
+        String answer = exchange(gateway.port(), "GET /v1/tools\r\n");
+
+        assertThat(answer).startsWith("{").contains("\"code\":\"invalid_parameter\"");
+        assertThat(query.received()).isEmpty();
+    }
+
+    @Test
+    void aBrokenChunkedBodyIsAProblem() throws Exception {
+        String answer = exchange(gateway.port(), "POST /v1/executions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_parameter\"");
+        assertThat(command.received()).allSatisfy(received -> assertThat(received.body()).isNotEqualTo("{}"));
+    }
+
+    @Test
+    void closesAConnectionWhoseRequestHeadDoesNotArriveInTime() throws Exception {
+        Gateway strict = Gateway.start(0, command.uri(), query.uri(), Gateway.REQUEST_TIMEOUT, Duration.ofMillis(500));
+        toClose.add(strict);
+        try (Socket socket = new Socket("127.0.0.1", strict.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /v1/tools HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(query.received()).isEmpty();
+    }
+
+    /** Sends raw bytes on a new connection and reads everything the gateway answers until it closes. */
+    private static String exchange(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -1,6 +1,7 @@
 package io.opsplane.system;
 
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.platform.auth.ApiKeyAuthenticationFilter;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.web.PlatformWebConfiguration;
 import org.springframework.context.ApplicationContext;
@@ -62,7 +63,7 @@ final class Endpoints {
     }
 
     private static String access(String pattern, HandlerMethod handler) {
-        if (PlatformWebConfiguration.PUBLIC_PATHS.stream().anyMatch(p -> pattern.equals(p) || pattern.startsWith(p + "/"))) {
+        if (ApiKeyAuthenticationFilter.isPublic(pattern, PlatformWebConfiguration.PUBLIC_PATHS)) {
             return "public";
         }
         RequiresScope scope = handler.getMethodAnnotation(RequiresScope.class);

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -51,15 +52,7 @@ class LocalRunScriptTest {
     void theLocalRunIsPrivateToItsUser() throws Exception {
         Map<String, Integer> ports = Map.of("OPSPLANE_PORT", freePort(), "OPSPLANE_COMMAND_SIDE_PORT", freePort(),
                 "OPSPLANE_QUERY_SIDE_PORT", freePort(), "OPSPLANE_STORE_PORT", freePort());
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("opsplane").toString(), "run")
-                .directory(ROOT.toFile()).redirectErrorStream(true);
-        builder.environment().put("OPSPLANE_DATA_DIR", dataDir.toString());
-        builder.environment().put("OPSPLANE_BUILD", "never");
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
-        builder.environment().remove("OPSPLANE_MONGODB_URI");
-        ports.forEach((name, port) -> builder.environment().put(name, Integer.toString(port)));
-        Process run = builder.start();
+        Process run = script(ports).start();
         List<String> output = new ArrayList<>();
         try {
             awaitRunning(run, output);
@@ -99,6 +92,94 @@ class LocalRunScriptTest {
         }
     }
 
+    /**
+     * A run whose script was killed leaves its JVMs behind; the next start of the same data directory ends them
+     * (here: a store started as that run had started it, with its pid where the run records it). A second TERM while
+     * the run stops then stops everything at once, the store included, before the script exits.
+     */
+    @Test
+    @Timeout(420)
+    void aStartEndsWhatAKilledRunLeftAndASecondSignalStillStopsEverything() throws Exception {
+        Map<String, Integer> ports = Map.of("OPSPLANE_PORT", freePort(), "OPSPLANE_COMMAND_SIDE_PORT", freePort(),
+                "OPSPLANE_QUERY_SIDE_PORT", freePort(), "OPSPLANE_STORE_PORT", freePort());
+        Path localRunJar;
+        try (Stream<Path> jars = Files.list(ROOT.resolve("local-run").resolve("target"))) {
+            localRunJar = jars.filter(jar -> jar.getFileName().toString().matches("local-run-.*-exec\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the build made no local-run exec jar"));
+        }
+        Process stale = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-jar", localRunJar.toString(), "store", "--data-dir", dataDir.toString(),
+                "--port", Integer.toString(freePort())).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("stale-store.log").toFile()).start();
+        Files.createDirectories(dataDir.resolve("run"));
+        Files.writeString(dataDir.resolve("run").resolve("store.pid"), stale.pid() + "\n");
+        Process run = null;
+        List<String> output = new CopyOnWriteArrayList<>();
+        try {
+            awaitFile(dataDir.resolve("store").resolve("connection-uri"));
+            run = script(ports).start();
+            awaitRunning(run, output);
+
+            assertThat(stale.isAlive()).as("the store the killed run left").isFalse();
+            assertThat(output).anyMatch(line -> line.contains("previous run") && line.contains("store"));
+
+            // As kill -TERM does: Process.destroy() would also close the script's output.
+            run.toHandle().destroy();
+            Thread.sleep(500);
+            run.toHandle().destroy();
+            assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("the script ended").isTrue();
+            Instant drained = Instant.now().plusSeconds(10);
+            while (output.stream().noneMatch(line -> line.startsWith("Stopped.")) && Instant.now().isBefore(drained)) {
+                Thread.sleep(50);
+            }
+            ports.forEach((name, port) -> assertThat(accepts(port))
+                    .as("%s %d closed after the stop; the run said:%n%s", name, port, String.join("\n", output)).isFalse());
+            assertThat(output).anyMatch(line -> line.contains("stopping everything at once"));
+        } finally {
+            stale.destroyForcibly();
+            if (run != null && run.isAlive()) {
+                run.destroyForcibly();
+            }
+            endLeftovers(dataDir.resolve("run"));
+        }
+    }
+
+    /** {@code ./opsplane run} on this test's data directory and ports, on the jars the build made. */
+    private ProcessBuilder script(Map<String, Integer> ports) {
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("opsplane").toString(), "run")
+                .directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().put("OPSPLANE_DATA_DIR", dataDir.toString());
+        builder.environment().put("OPSPLANE_BUILD", "never");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+        builder.environment().remove("OPSPLANE_MONGODB_URI");
+        ports.forEach((name, port) -> builder.environment().put(name, Integer.toString(port)));
+        return builder;
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!Files.exists(file) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(file).exists();
+    }
+
+    /** Ends whatever a failed run of this test left running, by the pids the run recorded. */
+    private static void endLeftovers(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (Stream<Path> pidFiles = Files.list(runDir)) {
+            for (Path pidFile : pidFiles.toList()) {
+                String pid = Files.readString(pidFile).trim();
+                if (pid.matches("[0-9]+")) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
     private static void awaitRunning(Process run, List<String> output) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
@@ -126,7 +207,8 @@ class LocalRunScriptTest {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String row : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> rows = Files.readAllLines(file);
+            for (String row : rows.subList(1, rows.size())) {
                 String[] fields = row.trim().split("\\s+");
                 String[] local = fields[1].split(":");
                 if (fields[3].equals("0A") && Integer.parseInt(local[1], 16) == port) {

@@ -34,13 +34,15 @@ final class RunningSystem implements AutoCloseable {
     private final Gateway gateway;
     private final String adminKey;
 
-    private RunningSystem(Path dataDir, String... commandSideArguments) throws IOException {
+    private RunningSystem(Path dataDir, String[] bothSidesArguments, String... commandSideArguments) throws IOException {
         store = EmbeddedStore.inMemory();
         String uri = "--spring.mongodb.uri=" + store.connectionString() + "/opsplane";
-        commandSide = CommandSideApplication.builder().run(Stream.concat(
-                Stream.of("--server.port=0", uri, "--opsplane.data-dir=" + dataDir), Stream.of(commandSideArguments))
+        commandSide = CommandSideApplication.builder().run(Stream.of(
+                Stream.of("--server.port=0", uri, "--opsplane.data-dir=" + dataDir), Stream.of(bothSidesArguments),
+                Stream.of(commandSideArguments)).flatMap(s -> s).toArray(String[]::new));
+        querySide = QuerySideApplication.builder().run(Stream.concat(
+                Stream.of("--server.port=0", uri, "--opsplane.data-dir=" + dataDir), Stream.of(bothSidesArguments))
                 .toArray(String[]::new));
-        querySide = QuerySideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
         gateway = Gateway.start(0, URI.create("http://127.0.0.1:" + port(commandSide)),
                 URI.create("http://127.0.0.1:" + port(querySide)));
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
@@ -48,10 +50,23 @@ final class RunningSystem implements AutoCloseable {
 
     /** Starts the system; {@code commandSideArguments} configure the command side further ({@code --opsplane.tools.file=}). */
     static RunningSystem start(Path dataDir, String... commandSideArguments) throws Exception {
-        RunningSystem system = new RunningSystem(dataDir, commandSideArguments);
+        return started(new RunningSystem(dataDir, new String[0], commandSideArguments));
+    }
+
+    /** Starts the system with arguments for both sides, e.g. {@code --opsplane.rate-limit.burst=100000}. */
+    static RunningSystem startWithBothSides(Path dataDir, String... bothSidesArguments) throws Exception {
+        return started(new RunningSystem(dataDir, bothSidesArguments));
+    }
+
+    private static RunningSystem started(RunningSystem system) throws Exception {
         system.awaitAccepted(system.adminKey);
         return system;
     }
+
+    int gatewayPort() {
+        return gateway.port();
+    }
+
 
     String adminKey() {
         return adminKey;

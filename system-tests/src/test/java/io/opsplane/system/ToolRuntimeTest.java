@@ -2,13 +2,11 @@ package io.opsplane.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,25 +26,18 @@ class ToolRuntimeTest {
     @TempDir
     static Path dataDir;
     private static RunningSystem system;
-    private static HttpServer target;
-    private static String targetUrl;
+    private static HealthTarget target;
 
     @BeforeAll
     static void start() throws Exception {
-        target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        target.createContext("/ok", exchange -> {
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        target.start();
-        targetUrl = "http://127.0.0.1:" + target.getAddress().getPort();
+        target = HealthTarget.start();
         system = RunningSystem.start(dataDir);
     }
 
     @AfterAll
     static void stop() {
         system.close();
-        target.stop(0);
+        target.close();
     }
 
     private static JsonNode tools() throws Exception {
@@ -118,7 +109,7 @@ class ToolRuntimeTest {
     void everyExecutionRecordsTheToolVersionAndSchemaDigestItRanWith() throws Exception {
         JsonNode registered = JSON.readTree(system.get("/v1/tools/service.healthcheck", system.adminKey()).body());
         JsonNode execution = JSON.readTree(system.post("/v1/executions", system.adminKey(),
-                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + targetUrl + "/ok\"}}").body());
+                "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + target.okUrl() + "\"}}").body());
 
         JsonNode read = JSON.readTree(system.get("/v1/executions/" + execution.path("executionId").asText()
                 + "?minPosition=" + execution.path("position").asLong(), system.adminKey()).body());

@@ -12,6 +12,13 @@ import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.FieldError;
 import io.opsplane.platform.problem.InvalidInputException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.MediaType;
@@ -33,13 +40,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** Issues and revokes API keys (scope {@code admin}). Listing is a read, served by the query side. */
 @RestController
 class ApiKeyController {
 
-    private static final Pattern TOOL_PATTERN = Pattern.compile("[a-z0-9_.-]+(\\.\\*)?|\\*");
+    private static final String TOOL_PATTERN = "[a-z0-9_.-]+(\\.\\*)?|\\*";
 
     private final CommandGateway commands;
     private final KeyIssuer issuer;
@@ -51,11 +57,16 @@ class ApiKeyController {
         this.clock = clock;
     }
 
-    record RateLimitRequest(Integer perMinute, Integer burst) {
+    record RateLimitRequest(@NotNull @Positive Integer perMinute, @NotNull @Positive Integer burst) {
     }
 
-    record IssueKeyRequest(String name, String principal, String kind, String owner, List<String> scopes,
-                           List<String> tools, String expiresAt, RateLimitRequest rateLimit) {
+    record IssueKeyRequest(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 200) String principal,
+                           @NotNull @Pattern(regexp = "human|agent", message = "must be 'human' or 'agent'") String kind,
+                           @Size(max = 200) String owner,
+                           @NotEmpty(message = "at least one scope is required") List<@NotNull String> scopes,
+                           List<@NotNull @Pattern(regexp = TOOL_PATTERN,
+                                   message = "must be a tool name or a prefix ending in '.*'") String> tools,
+                           String expiresAt, @Valid RateLimitRequest rateLimit) {
     }
 
     /** The one response that ever contains the key; the key works on every node when it arrives. */
@@ -67,7 +78,7 @@ class ApiKeyController {
     @PostMapping(path = "/v1/api-keys", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.ADMIN)
-    ResponseEntity<IssuedKey> issue(@RequestBody IssueKeyRequest request, AuthenticatedKey caller) {
+    ResponseEntity<IssuedKey> issue(@Valid @RequestBody IssueKeyRequest request, AuthenticatedKey caller) {
         IssueApiKeyCommand template = validate(request);
         String key = ApiKeySecrets.generate();
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "");
@@ -92,20 +103,8 @@ class ApiKeyController {
     }
 
     private IssueApiKeyCommand validate(IssueKeyRequest request) {
-        if (request == null) {
-            throw new InvalidInputException("", "a JSON object is required");
-        }
         List<FieldError> errors = new ArrayList<>();
-        requireText(errors, "/name", request.name(), 200);
-        requireText(errors, "/principal", request.principal(), 200);
-        ActorKind kind = null;
-        if ("human".equals(request.kind())) {
-            kind = ActorKind.HUMAN;
-        } else if ("agent".equals(request.kind())) {
-            kind = ActorKind.AGENT;
-        } else {
-            errors.add(new FieldError("/kind", "must be 'human' or 'agent'"));
-        }
+        ActorKind kind = "agent".equals(request.kind()) ? ActorKind.AGENT : ActorKind.HUMAN;
         if (kind == ActorKind.AGENT && (request.owner() == null || request.owner().isBlank())) {
             errors.add(new FieldError("/owner", "is required for an agent key: the accountable human principal"));
         }
@@ -113,24 +112,15 @@ class ApiKeyController {
             errors.add(new FieldError("/owner", "only agent keys have an owner"));
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        if (request.scopes() == null || request.scopes().isEmpty()) {
-            errors.add(new FieldError("/scopes", "at least one scope is required"));
-        } else {
-            for (int i = 0; i < request.scopes().size(); i++) {
-                Optional<Scope> scope = Scope.fromWireName(request.scopes().get(i));
-                if (scope.isPresent()) {
-                    scopes.add(scope.get());
-                } else {
-                    errors.add(new FieldError("/scopes/" + i, "unknown scope '" + request.scopes().get(i) + "'"));
-                }
+        for (int i = 0; i < request.scopes().size(); i++) {
+            Optional<Scope> scope = Scope.fromWireName(request.scopes().get(i));
+            if (scope.isPresent()) {
+                scopes.add(scope.get());
+            } else {
+                errors.add(new FieldError("/scopes/" + i, "unknown scope '" + request.scopes().get(i) + "'"));
             }
         }
         List<String> tools = request.tools() == null ? List.of() : request.tools();
-        for (int i = 0; i < tools.size(); i++) {
-            if (tools.get(i) == null || !TOOL_PATTERN.matcher(tools.get(i)).matches()) {
-                errors.add(new FieldError("/tools/" + i, "must be a tool name or a prefix ending in '.*'"));
-            }
-        }
         Instant expiresAt = null;
         if (request.expiresAt() != null) {
             try {
@@ -142,20 +132,8 @@ class ApiKeyController {
                 errors.add(new FieldError("/expiresAt", "must be an ISO-8601 instant, e.g. 2026-12-31T00:00:00Z"));
             }
         }
-        RateLimitSpec rateLimit = null;
-        if (request.rateLimit() != null) {
-            Integer perMinute = request.rateLimit().perMinute();
-            Integer burst = request.rateLimit().burst();
-            if (perMinute == null || perMinute < 1) {
-                errors.add(new FieldError("/rateLimit/perMinute", "must be a positive whole number"));
-            }
-            if (burst == null || burst < 1) {
-                errors.add(new FieldError("/rateLimit/burst", "must be a positive whole number"));
-            }
-            if (perMinute != null && burst != null) {
-                rateLimit = new RateLimitSpec(perMinute, burst);
-            }
-        }
+        RateLimitSpec rateLimit = request.rateLimit() == null ? null
+                : new RateLimitSpec(request.rateLimit().perMinute(), request.rateLimit().burst());
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -163,13 +141,5 @@ class ApiKeyController {
         return new IssueApiKeyCommand(null, request.name(), Principals.normalise(request.principal()), kind,
                 Principals.normalise(request.owner()), scopes,
                 List.copyOf(tools), expiresAt, rateLimit, null, null, null, null);
-    }
-
-    private static void requireText(List<FieldError> errors, String path, String value, int max) {
-        if (value == null || value.isBlank()) {
-            errors.add(new FieldError(path, "is required"));
-        } else if (value.length() > max) {
-            errors.add(new FieldError(path, "must be at most " + max + " characters"));
-        }
     }
 }

@@ -8,8 +8,10 @@ import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
-import io.opsplane.platform.problem.FieldError;
 import io.opsplane.platform.problem.InvalidInputException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,8 +23,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The decisions on approval requests. Executing an approved request is
@@ -43,38 +43,27 @@ class ApprovalController {
     }
 
     /** @param reason why the tool should run; required, shown to approvers and recorded */
-    record CreateRequest(String tool, Object input, String reason) {
+    record CreateRequest(@NotBlank String tool, Object input, @NotBlank @Size(max = MAX_TEXT_LENGTH) String reason) {
     }
 
-    record ApproveRequest(String comment) {
+    record ApproveRequest(@Size(max = MAX_TEXT_LENGTH) String comment) {
     }
 
-    record RejectRequest(String reason) {
+    record RejectRequest(@NotBlank @Size(max = MAX_TEXT_LENGTH) String reason) {
     }
 
-    record CancelRequest(String reason) {
+    record CancelRequest(@Size(max = MAX_TEXT_LENGTH) String reason) {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.APPROVALS_REQUEST)
-    ResponseEntity<ApprovalRequestView> create(@RequestBody CreateRequest request,
+    ResponseEntity<ApprovalRequestView> create(@Valid @RequestBody CreateRequest request,
                                                @RequestHeader(name = "Idempotency-Key", required = false)
                                                String idempotencyKey,
                                                AuthenticatedKey key) {
         if (idempotencyKey != null && !validIdempotencyKey(idempotencyKey)) {
             throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
                     "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
-        }
-        List<FieldError> errors = new ArrayList<>();
-        if (request == null) {
-            throw new InvalidInputException("", "a JSON object is required");
-        }
-        if (request.tool() == null || request.tool().isBlank()) {
-            errors.add(new FieldError("/tool", "is required"));
-        }
-        checkText(errors, "/reason", request.reason(), true);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
         }
         JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode()
                 : JSON.valueToTree(request.input());
@@ -86,49 +75,28 @@ class ApprovalController {
     @PostMapping("/{requestId}/approve")
     @RequiresScope(Scope.APPROVALS_APPROVE)
     ApprovalRequestView approve(@PathVariable String requestId,
-                                @RequestBody(required = false) ApproveRequest request, AuthenticatedKey key) {
+                                @Valid @RequestBody(required = false) ApproveRequest request, AuthenticatedKey key) {
         String comment = request == null ? null : request.comment();
-        List<FieldError> errors = new ArrayList<>();
-        checkText(errors, "/comment", comment, false);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
-        }
         return approvals.approve(requestId, key, comment);
     }
 
     @PostMapping("/{requestId}/reject")
     @RequiresScope(Scope.APPROVALS_APPROVE)
     ApprovalRequestView reject(@PathVariable String requestId,
-                               @RequestBody(required = false) RejectRequest request, AuthenticatedKey key) {
-        String reason = request == null ? null : request.reason();
-        List<FieldError> errors = new ArrayList<>();
-        checkText(errors, "/reason", reason, true);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
+                               @Valid @RequestBody(required = false) RejectRequest request, AuthenticatedKey key) {
+        if (request == null) {
+            throw new InvalidInputException("/reason", "is required");
         }
-        return approvals.reject(requestId, key, reason);
+        return approvals.reject(requestId, key, request.reason());
     }
 
     /** Any scope that can open a request may withdraw it; the aggregate admits only the requester or an admin. */
     @PostMapping("/{requestId}/cancel")
     @RequiresScope({Scope.APPROVALS_REQUEST, Scope.TOOLS_EXECUTE, Scope.APPROVALS_APPROVE})
     ApprovalRequestView cancel(@PathVariable String requestId,
-                               @RequestBody(required = false) CancelRequest request, AuthenticatedKey key) {
+                               @Valid @RequestBody(required = false) CancelRequest request, AuthenticatedKey key) {
         String reason = request == null ? null : request.reason();
-        List<FieldError> errors = new ArrayList<>();
-        checkText(errors, "/reason", reason, false);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
-        }
         return approvals.cancel(requestId, key, reason);
-    }
-
-    private static void checkText(List<FieldError> errors, String path, String text, boolean required) {
-        if (required && (text == null || text.isBlank())) {
-            errors.add(new FieldError(path, "is required"));
-        } else if (text != null && text.length() > MAX_TEXT_LENGTH) {
-            errors.add(new FieldError(path, "must be at most " + MAX_TEXT_LENGTH + " characters"));
-        }
     }
 
     private static boolean validIdempotencyKey(String key) {

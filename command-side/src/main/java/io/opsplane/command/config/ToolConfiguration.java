@@ -4,6 +4,7 @@ import io.opsplane.command.connector.http.DeclarativeHttpTool;
 import io.opsplane.command.connector.http.DeclarativeToolLoader;
 import io.opsplane.command.connector.http.DeclarativeToolsProperties;
 import io.opsplane.command.connector.http.HealthcheckProperties;
+import io.opsplane.command.connector.http.TargetGuard;
 import io.opsplane.command.connector.http.HealthcheckTool;
 import io.opsplane.command.tool.InputValidator;
 import io.opsplane.command.tool.Tool;
@@ -26,8 +27,13 @@ import java.util.stream.Collectors;
 class ToolConfiguration {
 
     @Bean
-    HealthcheckTool healthcheckTool(HealthcheckProperties properties) {
-        return new HealthcheckTool(properties);
+    TargetGuard targetGuard(HealthcheckProperties properties) {
+        return new TargetGuard(properties.deniedCidrs());
+    }
+
+    @Bean
+    HealthcheckTool healthcheckTool(TargetGuard guard) {
+        return new HealthcheckTool(guard);
     }
 
     /** The built-in tools are the {@link Tool} beans; declarative ones join them here, never as beans. */

@@ -10,8 +10,10 @@ import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
-import io.opsplane.platform.problem.FieldError;
-import io.opsplane.platform.problem.InvalidInputException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,8 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /** {@code POST /v1/executions}: run a tool or plan it. */
 @RestController
@@ -47,13 +47,15 @@ class ExecutionController {
      * @param mode   {@code execute} (default) or {@code plan}
      * @param reason why; recorded in the audit log
      */
-    record ExecutionRequest(String tool, Object input, String mode, String reason) {
+    record ExecutionRequest(@NotBlank String tool, Object input,
+                            @Pattern(regexp = "execute|plan", message = "must be 'execute' or 'plan'") String mode,
+                            @Size(max = ExecutionService.MAX_REASON_LENGTH) String reason) {
     }
 
     @PostMapping(path = "/v1/executions", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope({Scope.TOOLS_EXECUTE, Scope.TOOLS_PLAN})
-    ResponseEntity<ExecutionView> execute(@RequestBody ExecutionRequest request,
+    ResponseEntity<ExecutionView> execute(@Valid @RequestBody ExecutionRequest request,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                           @RequestParam(name = "wait", required = false) String wait,
                                           AuthenticatedKey key) {
@@ -120,25 +122,7 @@ class ExecutionController {
     }
 
     private static ExecutionService.Submission parse(ExecutionRequest request, String idempotencyKey) {
-        if (request == null) {
-            throw new InvalidInputException("", "a JSON object is required");
-        }
-        List<FieldError> errors = new ArrayList<>();
-        if (request.tool() == null || request.tool().isBlank()) {
-            errors.add(new FieldError("/tool", "is required"));
-        }
-        ExecutionMode mode = ExecutionMode.EXECUTE;
-        if ("plan".equals(request.mode())) {
-            mode = ExecutionMode.PLAN;
-        } else if (request.mode() != null && !"execute".equals(request.mode())) {
-            errors.add(new FieldError("/mode", "must be 'execute' or 'plan'"));
-        }
-        if (request.reason() != null && request.reason().length() > ExecutionService.MAX_REASON_LENGTH) {
-            errors.add(new FieldError("/reason", "must be at most " + ExecutionService.MAX_REASON_LENGTH + " characters"));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
-        }
+        ExecutionMode mode = "plan".equals(request.mode()) ? ExecutionMode.PLAN : ExecutionMode.EXECUTE;
         JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode() : JSON.valueToTree(request.input());
         return new ExecutionService.Submission(request.tool(), input, mode, request.reason(), idempotencyKey);
     }

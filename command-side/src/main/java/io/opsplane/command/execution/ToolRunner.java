@@ -125,7 +125,9 @@ class ToolRunner {
             if (cause instanceof ToolFailure failure) {
                 fail(executionId, failure.code(), failure.getMessage());
             } else {
-                log.error("Tool {} threw while running execution {}", ref.name(), executionId, cause);
+                // A message may quote an input; with secret inputs only the classes and stack frames are logged.
+                log.error("Tool {} threw while running execution {}", ref.name(), executionId,
+                        tool.get().descriptor().secretFields().isEmpty() ? cause : RedactedThrowable.of(cause));
                 fail(executionId, "tool_error", "the tool failed unexpectedly (" + cause.getClass().getSimpleName() + ")");
             }
         } catch (InterruptedException e) {

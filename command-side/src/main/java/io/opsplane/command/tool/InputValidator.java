@@ -14,17 +14,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Validates tool inputs against their JSON Schema 2020-12 with networknt's validator, reporting
- * every error as a JSON Pointer into the input.
+ * Validates tool inputs against their JSON Schema 2020-12 with networknt's validator, and their
+ * secrets for control characters, reporting every error as a JSON Pointer into the input.
  */
 public class InputValidator {
 
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
+    /**
+     * The schema's errors, and a secret that holds a control character (a CR or LF would split the HTTP header a
+     * secret usually ends up in, and the refusal would then carry the secret into a log).
+     */
     public List<FieldError> validate(ToolDescriptor tool, JsonNode input) {
-        return validate(compiled.computeIfAbsent(tool.name() + "@" + tool.version(),
+        List<FieldError> errors = validate(compiled.computeIfAbsent(tool.name() + "@" + tool.version(),
                 key -> registry.getSchema(tool.inputSchema())), input);
+        for (String pointer : tool.secretFields()) {
+            JsonNode secret = input.at(pointer);
+            if (secret.isTextual() && HeaderValues.hasControlCharacter(secret.textValue())) {
+                errors.add(new FieldError(pointer, HeaderValues.CONTROL_CHARACTER_MESSAGE));
+            }
+        }
+        return errors;
     }
 
     /** Validates any JSON against any schema, uncached: for documents checked once, such as the tools file. */

@@ -3,11 +3,16 @@ package io.opsplane.command.webhook;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.webhook.DeleteWebhookCommand;
 import io.opsplane.api.webhook.RegisterWebhookCommand;
+import io.opsplane.command.connector.http.TargetGuard;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
-import io.opsplane.platform.problem.FieldError;
 import io.opsplane.platform.problem.InvalidInputException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.MediaType;
@@ -19,31 +24,37 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** Registers and deletes webhooks (scope {@code admin}); listing them and their deliveries is the query side's. */
 @RestController
 class WebhookController {
 
-    private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z_]*\\.[a-z][a-z_]*|\\*");
+    private static final String EVENT_TYPE = "[a-z][a-z_]*\\.[a-z][a-z_]*|\\*";
 
     private final CommandGateway commands;
     private final WebhookSubscriptions subscriptions;
     private final Clock clock;
+    private final TargetGuard guard;
 
-    WebhookController(CommandGateway commands, WebhookSubscriptions subscriptions, Clock clock) {
+    WebhookController(CommandGateway commands, WebhookSubscriptions subscriptions, Clock clock, TargetGuard guard) {
+        this.guard = guard;
         this.commands = commands;
         this.subscriptions = subscriptions;
         this.clock = clock;
     }
 
-    record RegisterRequest(String url, List<String> eventTypes, String description) {
+    record RegisterRequest(@NotNull @Pattern(regexp = "(?i)https?://[^/?#\\s]+([/?#]\\S*)?",
+                                    message = "must be an absolute http or https URL") String url,
+                           @NotEmpty(message = "must list at least one event type, or \"*\"")
+                           List<@NotNull @Pattern(regexp = EVENT_TYPE,
+                                   message = "must be an event type such as execution.succeeded, or \"*\"") String> eventTypes,
+                           @Size(max = 500) String description) {
     }
 
     /** The one response that ever contains the signing secret. */
@@ -54,7 +65,7 @@ class WebhookController {
     @PostMapping(path = "/v1/webhooks", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.ADMIN)
-    ResponseEntity<RegisteredWebhook> register(@RequestBody RegisterRequest request, AuthenticatedKey caller) {
+    ResponseEntity<RegisteredWebhook> register(@Valid @RequestBody RegisterRequest request, AuthenticatedKey caller) {
         validate(request);
         String id = "wh_" + UUID.randomUUID().toString().replace("-", "");
         String secret = StandardWebhooks.newSecret();
@@ -78,35 +89,27 @@ class WebhookController {
         return ResponseEntity.noContent().build();
     }
 
-    private static void validate(RegisterRequest request) {
-        List<FieldError> errors = new ArrayList<>();
-        URI url = null;
+    /** The URL must parse, and its host must not resolve to an address the SSRF guard denies (checked again per delivery). */
+    private void validate(RegisterRequest request) {
+        URI url;
         try {
-            url = request.url() == null ? null : URI.create(request.url());
+            url = URI.create(request.url());
         } catch (IllegalArgumentException e) {
             url = null;
         }
         if (url == null || url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-            errors.add(new FieldError("/url", "must be an absolute http or https URL"));
-        } else if (url.getRawUserInfo() != null) {
+            throw new InvalidInputException("/url", "must be an absolute http or https URL");
+        }
+        if (url.getRawUserInfo() != null) {
             // Credentials in a URL end up in logs and in every copy of it; receivers verify the signature instead.
-            errors.add(new FieldError("/url", "must not carry credentials (user:password@); deliveries are signed"));
+            throw new InvalidInputException("/url", "must not carry credentials (user:password@); deliveries are signed");
         }
-        if (request.eventTypes() == null || request.eventTypes().isEmpty()) {
-            errors.add(new FieldError("/eventTypes", "must list at least one event type, or \"*\""));
-        } else {
-            for (int i = 0; i < request.eventTypes().size(); i++) {
-                String type = request.eventTypes().get(i);
-                if (type == null || !EVENT_TYPE.matcher(type).matches()) {
-                    errors.add(new FieldError("/eventTypes/" + i, "must be an event type such as execution.succeeded, or \"*\""));
-                }
-            }
-        }
-        if (request.description() != null && request.description().length() > 500) {
-            errors.add(new FieldError("/description", "must be at most 500 characters"));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
+        try {
+            guard.resolve(url);
+        } catch (UnknownHostException e) {
+            // Not resolvable yet is not a bad registration: every delivery resolves and checks again.
+        } catch (TargetGuard.DeniedTargetException e) {
+            throw new InvalidInputException("/url", e.getMessage());
         }
     }
 }

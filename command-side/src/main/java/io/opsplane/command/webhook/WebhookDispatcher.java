@@ -1,5 +1,7 @@
 package io.opsplane.command.webhook;
 
+import io.opsplane.command.connector.http.PinnedHttp;
+import io.opsplane.command.connector.http.TargetGuard;
 import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import io.opsplane.eventstore.StoredEvent;
 import org.bson.Document;
@@ -8,13 +10,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,18 +45,17 @@ class WebhookDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final String owner = "dispatcher-" + UUID.randomUUID();
     private final Map<String, Thread> workers = new ConcurrentHashMap<>();
-    private final HttpClient http;
+    private final TargetGuard guard;
     private volatile Thread supervisor;
 
     WebhookDispatcher(WebhookSubscriptions subscriptions, SequencedMongoEventStorageEngine engine, EventItems items,
-                      WebhookProperties properties, Clock clock) {
+                      WebhookProperties properties, Clock clock, TargetGuard guard) {
         this.subscriptions = subscriptions;
         this.engine = engine;
         this.items = items;
         this.properties = properties;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.guard = guard;
     }
 
     @Override
@@ -170,25 +174,33 @@ class WebhookDispatcher implements SmartLifecycle {
         return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
     }
 
-    private Outcome attempt(WebhookSubscriptions.Subscription subscription, String messageId, String body)
-            throws InterruptedException {
+    private Outcome attempt(WebhookSubscriptions.Subscription subscription, String messageId, String body) {
         long timestamp = clock.instant().getEpochSecond();
         long started = System.nanoTime();
+        URI url = URI.create(subscription.url());
+        InetAddress address;
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(subscription.url()))
-                    .timeout(properties.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("webhook-id", messageId)
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature",
-                            StandardWebhooks.signature(subscription.secret(), messageId, timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+            // The SSRF guard at every attempt; the connection then goes to the address it checked.
+            address = guard.resolve(url);
+        } catch (UnknownHostException e) {
+            return new Outcome(false, null, "dns_failure", (System.nanoTime() - started) / 1_000_000);
+        } catch (TargetGuard.DeniedTargetException e) {
+            return new Outcome(false, null, "target_denied", (System.nanoTime() - started) / 1_000_000);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("webhook-id", messageId);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", StandardWebhooks.signature(subscription.secret(), messageId, timestamp, body));
+        try {
+            int status = PinnedHttp.send("POST", url, address, headers, body.getBytes(StandardCharsets.UTF_8),
+                    properties.timeout());
             long took = (System.nanoTime() - started) / 1_000_000;
-            boolean ok = response.statusCode() / 100 == 2;
-            return new Outcome(ok, response.statusCode(), ok ? null : "unexpected_status", took);
-        } catch (java.net.http.HttpTimeoutException e) {
+            boolean ok = status / 100 == 2;
+            return new Outcome(ok, status, ok ? null : "unexpected_status", took);
+        } catch (SocketTimeoutException e) {
             return new Outcome(false, null, "timeout", (System.nanoTime() - started) / 1_000_000);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return new Outcome(false, null, "connection_failed", (System.nanoTime() - started) / 1_000_000);
         }
     }

@@ -8,10 +8,15 @@ import com.sun.net.httpserver.HttpServer;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.command.CommandSideApplication;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -219,6 +224,12 @@ class CommandSideHttpTest {
                 "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"http://169.254.169.254/latest/meta-data\"}}");
         assertProblem(response, 400, "invalid_input");
         assertThat(JSON.readTree(response.body()).path("errors").get(0).path("path").asText()).isEqualTo("/url");
+        for (String url : List.of("http://[fd00:ec2::254]/", "http://100.100.100.200/", "http://192.0.0.192/",
+                "http://[64:ff9b::a9fe:a9fe]/", "http://[::169.254.169.254]/", "http://0.0.0.0:8080/", "http://224.0.0.1/")) {
+            HttpResponse<String> plan = post("/v1/executions", adminKey,
+                    "{\"tool\":\"service.healthcheck\",\"mode\":\"plan\",\"input\":{\"url\":\"" + url + "\"}}");
+            assertInvalidAt(plan, "/url");
+        }
     }
 
     @Test
@@ -290,6 +301,68 @@ class CommandSideHttpTest {
                 .header("Authorization", "Bearer " + adminKey).header("Accept", "text/html")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString()), 406, "not_acceptable");
+    }
+
+    @Test
+    void readsBodiesStrictlyAndNamesFieldsNeverClasses() throws Exception {
+        for (String body : List.of("[", "[1,2", "{} x", "{\"tool\":\"service.healthcheck\"}{}")) {
+            assertProblem(post("/v1/executions", adminKey, body), 400, "malformed_json");
+        }
+        assertInvalidAt(post("/v1/executions", adminKey, "{\"tool\":\"service.healthcheck\",\"inputs\":{}}"), "/inputs");
+        assertInvalidAt(post("/v1/executions", adminKey, "{\"tool\":5}"), "/tool");
+        String key = "\"principal\":\"frank@example.com\",\"kind\":\"human\",\"scopes\":[\"logs:read\"]";
+        assertInvalidAt(post("/v1/api-keys", adminKey, "{\"name\":5," + key + "}"), "/name");
+        assertInvalidAt(post("/v1/api-keys", adminKey, "{\"name\":\"n\",\"tools\":[5]," + key + "}"), "/tools/0");
+        assertInvalidAt(post("/v1/api-keys", adminKey, "{\"name\":\"n\",\"rateLimit\":{\"perMinute\":1.5,\"burst\":1},"
+                + key + "}"), "/rateLimit/perMinute");
+        assertInvalidAt(post("/v1/api-keys", adminKey, "{\"name\":\"n\",\"rateLimit\":{\"perMinute\":0,\"burst\":1},"
+                + key + "}"), "/rateLimit/perMinute");
+    }
+
+    @Test
+    void anUndecodableQueryParameterIsAnInvalidParameter() throws Exception {
+        for (String query : List.of("wait=%ff", "wait=%ED%A0%80", "x=%E2%82")) {
+            assertProblem(post("/v1/executions?" + query, adminKey, "{\"tool\":\"service.healthcheck\",\"input\":{}}"),
+                    400, "invalid_parameter");
+        }
+    }
+
+    @Test
+    void aSecretWithALineBreakIsRefusedBeforeAnyRequestAndNeverLogged() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logged.start();
+        root.addAppender(logged);
+        int hitsBefore = targetHits.get();
+        try {
+            LoggerFactory.getLogger(CommandSideHttpTest.class).info("capturing the log from here");
+            for (String mode : List.of("execute", "plan")) {
+                HttpResponse<String> response = post("/v1/executions", adminKey, "{\"tool\":\"service.healthcheck\","
+                        + "\"mode\":\"" + mode + "\",\"input\":{\"url\":\"" + targetUrl
+                        + "/ok\",\"bearerToken\":\"tok\\r\\nX-Leak: s3cret-4711\"}}");
+                assertInvalidAt(response, "/bearerToken");
+                assertThat(response.body()).doesNotContain("s3cret-4711");
+            }
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(targetHits.get()).isEqualTo(hitsBefore);
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).contains("capturing the log from here");
+        assertThat(logged.list).allSatisfy(event -> {
+            assertThat(event.getFormattedMessage()).doesNotContain("s3cret-4711");
+            if (event.getThrowableProxy() != null) {
+                assertThat(ThrowableProxyUtil.asString(event.getThrowableProxy())).doesNotContain("s3cret-4711");
+            }
+        });
+    }
+
+    private static void assertInvalidAt(HttpResponse<String> response, String path) throws IOException {
+        assertProblem(response, 400, "invalid_input");
+        JsonNode problem = JSON.readTree(response.body());
+        List<String> paths = new ArrayList<>();
+        problem.path("errors").forEach(error -> paths.add(error.path("path").asText()));
+        assertThat(paths).as(response.body()).contains(path);
+        assertThat(problem.path("detail").asText()).doesNotContain("java.", "io.opsplane", "tools.jackson", "$");
     }
 
     @Test

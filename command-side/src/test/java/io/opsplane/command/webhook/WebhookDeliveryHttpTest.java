@@ -178,6 +178,11 @@ class WebhookDeliveryHttpTest {
         assertThat(refused.path("code").asText()).isEqualTo("invalid_input");
         assertThat(refused.path("errors").findValuesAsText("path")).containsExactly("/url");
         assertThat(withCredentials.body()).doesNotContain("pw@");
+        for (String url : List.of("http://169.254.169.254/latest", "http://[64:ff9b::a9fe:a9fe]/", "http://100.100.100.200/")) {
+            HttpResponse<String> denied = post("/v1/webhooks", "{\"url\":\"" + url + "\",\"eventTypes\":[\"*\"]}");
+            assertThat(denied.statusCode()).as(url).isEqualTo(400);
+            assertThat(JSON.readTree(denied.body()).path("errors").findValuesAsText("path")).containsExactly("/url");
+        }
 
         JsonNode hook = register("/good");
         assertThat(hook.path("secret").asText()).startsWith("whsec_");

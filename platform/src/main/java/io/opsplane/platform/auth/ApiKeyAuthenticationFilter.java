@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <li>a path that is not in its one canonical spelling ({@link RequestPath}) is refused with
  *       {@code 400 invalid_parameter}, whatever it names, so that no spelling can make the router and
  *       this filter disagree;</li>
- *   <li>a path on the explicit public list (health, the OpenAPI document, Swagger UI) passes;</li>
+ *   <li>a path on the explicit public list (health, the OpenAPI document, Swagger UI, the operator
+ *       console's page and static files) passes;</li>
  *   <li>every other request needs a valid key, as {@code Authorization: Bearer <key>} or
  *       {@code X-API-Key: <key>}; anything else is {@code 401 unauthenticated}, the same answer for a
  *       missing, unknown, revoked or expired key so that nothing is learnt about which keys exist;</li>
@@ -36,19 +37,31 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     public static final String PATH_ATTRIBUTE = RequestPath.class.getName();
     private static final String BEARER = "bearer ";
     private static final String ACTUATOR = "/actuator";
+    private static final String ROOT = "/";
 
     private final ApiKeyAuthenticator authenticator;
     private final ProblemWriter problems;
     private final List<String> publicPaths;
 
     /**
-     * @param publicPaths paths served without a key, each with everything below it
+     * @param publicPaths paths served without a key, each with everything below it, except {@code /}
+     *                    (the root alone), see {@link #isPublic}
      */
     public ApiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator, ProblemWriter problems,
                                       List<String> publicPaths) {
         this.authenticator = authenticator;
         this.problems = problems;
         this.publicPaths = List.copyOf(publicPaths);
+    }
+
+    /**
+     * Whether a decoded canonical path is on a public list. Each entry covers itself and everything
+     * below it, except the root {@code /}, which covers the root alone: putting the console's page
+     * on the list must not open every path.
+     */
+    public static boolean isPublic(String decodedPath, List<String> publicPaths) {
+        return publicPaths.stream().anyMatch(entry -> entry.equals(ROOT) ? decodedPath.equals(ROOT)
+                : decodedPath.equals(entry) || decodedPath.startsWith(entry + "/"));
     }
 
     /** The canonical path of a request that passed this filter. */
@@ -68,7 +81,7 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         RequestPath path = parsed.path();
         request.setAttribute(PATH_ATTRIBUTE, path);
-        if (publicPaths.stream().anyMatch(path::isAtOrBelow)) {
+        if (isPublic(path.decoded(), publicPaths)) {
             chain.doFilter(request, response);
             return;
         }

@@ -14,7 +14,9 @@ import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
@@ -25,7 +27,14 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
+
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -44,6 +53,10 @@ public class ProblemHandler {
         return Problems.response(e);
     }
 
+    /**
+     * A body that could not be read. Bodies of the JSON endpoints are read by {@code StrictJsonConverter}, which
+     * answers with its own codes; what arrives here failed before or outside it (no body, an unreadable stream).
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -52,15 +65,44 @@ public class ProblemHandler {
             }
         }
         Throwable cause = e.getMostSpecificCause();
-        if (cause instanceof StreamReadException || cause == e || !(cause instanceof JacksonException)) {
-            String detail = cause instanceof StreamReadException
-                    ? "the body is not well-formed JSON: " + ((JacksonException) cause).getOriginalMessage()
-                    : "the body is missing or is not JSON";
-            return Problems.response(400, "malformed_json", detail);
+        if (cause instanceof DatabindException db && !(cause instanceof StreamReadException)) {
+            return Problems.response(new InvalidInputException(pointer(db), "has the wrong type or shape"));
         }
-        String path = cause instanceof DatabindException db ? pointer(db) : "";
-        return Problems.response(new InvalidInputException(path,
-                "has the wrong type or shape: " + ((JacksonException) cause).getOriginalMessage()));
+        return Problems.response(400, "malformed_json", cause instanceof JacksonException
+                ? "the body is not exactly one well-formed JSON value" : "the body is missing or could not be read");
+    }
+
+    /** Bean Validation on a request record: every violated constraint, each at its JSON Pointer. */
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e) {
+        List<FieldError> errors = new ArrayList<>();
+        e.getBindingResult().getFieldErrors().forEach(error ->
+                errors.add(new FieldError(pointer(error.getField()), error.getDefaultMessage())));
+        e.getBindingResult().getGlobalErrors().forEach(error -> errors.add(new FieldError("", error.getDefaultMessage())));
+        List<String> fields = fieldOrder(e.getParameter().getParameterType());
+        errors.sort(Comparator.comparingInt((FieldError error) -> {
+            String first = error.path().isEmpty() ? "" : error.path().substring(1).split("/")[0];
+            int index = fields.indexOf(first);
+            return index < 0 ? Integer.MAX_VALUE : index;
+        }).thenComparing(FieldError::path));
+        return Problems.response(new InvalidInputException(errors));
+    }
+
+    /** A request record's fields in the order it declares them, the order its errors are listed in. */
+    private static List<String> fieldOrder(Class<?> type) {
+        return type.isRecord() ? Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList() : List.of();
+    }
+
+    /** The container could not decode the query string (bad percent-encoding, not UTF-8). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        return Problems.response(ApiException.invalidParameter("",
+                "the query string is not valid: use UTF-8 and well-formed percent-encoding"));
+    }
+
+    @ExceptionHandler(ServletRequestBindingException.class)
+    ResponseEntity<ProblemDetail> binding(ServletRequestBindingException e) {
+        return Problems.response(ApiException.invalidParameter("", "the request's parameters or headers are not valid"));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -101,7 +143,7 @@ public class ProblemHandler {
 
     @ExceptionHandler(MissingRequestHeaderException.class)
     ResponseEntity<ProblemDetail> missingHeader(MissingRequestHeaderException e) {
-        return Problems.response(400, "invalid_input", "header " + e.getHeaderName() + " is required");
+        return Problems.response(ApiException.invalidParameter(e.getHeaderName(), "header " + e.getHeaderName() + " is required"));
     }
 
     /**
@@ -148,6 +190,18 @@ public class ProblemHandler {
         } catch (InvalidMediaTypeException e) {
             return false;
         }
+    }
+
+    /** {@code rateLimit.perMinute} or {@code scopes[0]}, as Spring names a field, to {@code /rateLimit/perMinute}. */
+    static String pointer(String field) {
+        StringBuilder path = new StringBuilder();
+        for (String part : field.split("[.\\[]")) {
+            if (!part.isEmpty()) {
+                String name = part.endsWith("]") ? part.substring(0, part.length() - 1) : part;
+                path.append('/').append(name.replace("~", "~0").replace("/", "~1"));
+            }
+        }
+        return path.toString();
     }
 
     private static String pointer(DatabindException e) {

@@ -17,12 +17,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Refuses, before any work is done, what the API never serves: bodies above the size limit
  * ({@code 413 payload_too_large}, also for chunked bodies, counted as they are read), on every path,
  * and on the API's paths an {@code Accept} that admits neither JSON nor problem+json
- * ({@code 406 not_acceptable}). Runs after authentication, which has already refused
+ * ({@code 406 not_acceptable}) and a query string that does not decode as UTF-8
+ * ({@code 400 invalid_parameter}). Runs after authentication, which has already refused
  * non-canonical paths and requests without a key.
  */
 public class RequestGuardFilter extends OncePerRequestFilter {
@@ -51,6 +53,13 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         if (api && !acceptable(request)) {
             problems.write(response, new ApiException(406, "not_acceptable", "Not acceptable",
                     "this API answers with application/json (errors with application/problem+json)"));
+            return;
+        }
+        Optional<String> undecodable = QueryString.firstUndecodable(request.getQueryString());
+        if (undecodable.isPresent()) {
+            problems.write(response, ApiException.invalidParameter(undecodable.get(), "the query parameter"
+                    + (undecodable.get().isEmpty() ? "" : " '" + undecodable.get() + "'")
+                    + " is not well-formed: percent-escapes must be two hex digits and decode to UTF-8"));
             return;
         }
         long declared = request.getContentLengthLong();

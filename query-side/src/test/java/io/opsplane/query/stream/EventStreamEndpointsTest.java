@@ -118,6 +118,30 @@ class EventStreamEndpointsTest {
         }
     }
 
+    /** One key holds at most five streams (OPSPLANE_STREAMS_PER_KEY); another key still gets one (issue 12). */
+    @Test
+    void aKeyHoldsAtMostItsStreamsAndLeavesTheRestToOthers() throws Exception {
+        String greedy = app.issueKey("greedy@example.com", "logs:read");
+        List<Stream<String>> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                held.add(open("", null, greedy));
+            }
+            HttpResponse<String> sixth = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/events/stream"))
+                    .header("Authorization", "Bearer " + greedy).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sixth.statusCode()).isEqualTo(429);
+            assertThat(sixth.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json.readTree(sixth.body()).path("code").asString()).isEqualTo("concurrency_limited");
+
+            try (Stream<String> other = open("", null, reader)) {
+                assertThat(drain(other).poll(10, TimeUnit.SECONDS)).as("another key's stream opens").startsWith(":");
+            }
+        } finally {
+            held.forEach(Stream::close);
+        }
+    }
+
     @Test
     void refusesBadPositionsAndKeysWithoutLogsRead() {
         assertThat(app.get("/v1/events/stream", null).status()).isEqualTo(401);

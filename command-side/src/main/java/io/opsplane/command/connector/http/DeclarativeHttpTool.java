@@ -3,19 +3,23 @@ package io.opsplane.command.connector.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.execution.Effect;
+import io.opsplane.command.tool.HeaderValues;
 import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.platform.problem.InvalidInputException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +37,8 @@ public class DeclarativeHttpTool implements Tool {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_RECORDED_BODY = 16_384;
+    /** The most of an upstream answer that is read; a larger one fails the request instead of filling memory. */
+    static final int MAX_RESPONSE_BYTES = 1 << 20;
 
     private final ToolDescriptor descriptor;
     private final RequestTemplate request;
@@ -72,16 +78,40 @@ public class DeclarativeHttpTool implements Tool {
 
     @Override
     public Optional<String> unavailableReason() {
-        for (RequestTemplate template : dryRun == null ? List.of(request) : List.of(request, dryRun)) {
+        for (RequestTemplate template : templates()) {
             for (Map.Entry<String, SecretHeader> header : template.secretHeaders().entrySet()) {
                 String value = environment.apply(header.getValue().env());
                 if (value == null || value.isBlank()) {
                     return Optional.of("the environment variable " + header.getValue().env() + " for the header "
                             + header.getKey() + " (declared at " + source + ") is not set");
                 }
+                if (HeaderValues.hasControlCharacter(value)) {
+                    return Optional.of("the environment variable " + header.getValue().env() + " for the header "
+                            + header.getKey() + " (declared at " + source + ") holds a line break or another control"
+                            + " character");
+                }
             }
         }
         return Optional.empty();
+    }
+
+    /** Input values that end up in a header are refused before any request is built when they could split it. */
+    @Override
+    public void checkInput(JsonNode input) {
+        for (RequestTemplate template : templates()) {
+            for (String value : template.headers().values()) {
+                for (String pointer : Templates.inputPointers(value)) {
+                    JsonNode node = input.at(pointer);
+                    if (node.isValueNode() && HeaderValues.hasControlCharacter(node.asText())) {
+                        throw new InvalidInputException(pointer, HeaderValues.CONTROL_CHARACTER_MESSAGE);
+                    }
+                }
+            }
+        }
+    }
+
+    private List<RequestTemplate> templates() {
+        return dryRun == null ? List.of(request) : List.of(request, dryRun);
     }
 
     @Override
@@ -133,9 +163,11 @@ public class DeclarativeHttpTool implements Tool {
         renderHeaders(template, input, context).forEach(builder::header);
         template.secretHeaders().forEach((name, secret) -> builder.header(name,
                 (secret.prefix() == null ? "" : secret.prefix()) + environment.apply(secret.env())));
-        HttpResponse<String> response;
+        HttpResponse<InputStream> response;
+        String responseBody;
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            responseBody = boundedBody(response, uri);
         } catch (HttpTimeoutException e) {
             throw new ToolFailure("timeout", "no answer from " + uri.getHost() + " within " + descriptor.timeout().toMillis() + " ms");
         } catch (ConnectException e) {
@@ -155,8 +187,20 @@ public class DeclarativeHttpTool implements Tool {
         }
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("statusCode", status);
-        output.put("body", parse(response.body()));
+        output.put("body", parse(responseBody));
         return output;
+    }
+
+    /** Reads at most {@link #MAX_RESPONSE_BYTES} of the answer; closing the stream early drops the rest. */
+    private static String boundedBody(HttpResponse<InputStream> response, URI uri) throws IOException, ToolFailure {
+        try (InputStream body = response.body()) {
+            byte[] bytes = body.readNBytes(MAX_RESPONSE_BYTES + 1);
+            if (bytes.length > MAX_RESPONSE_BYTES) {
+                throw new ToolFailure("response_too_large", uri.getHost() + " answered with more than "
+                        + MAX_RESPONSE_BYTES + " bytes");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
     }
 
     private static Map<String, String> renderHeaders(RequestTemplate template, JsonNode input, Map<String, String> context) {

@@ -1,16 +1,19 @@
 package io.opsplane.command.connector.http;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.util.List;
 
 /**
- * The {@code service.healthcheck} tool's SSRF guard.
+ * The SSRF guard of {@code service.healthcheck} and of webhooks.
  *
- * @param deniedCidrs networks the tool refuses to call, checked after DNS resolution
- *                    ({@code OPSPLANE_TOOLS_HEALTHCHECK_DENIED_CIDRS}, comma-separated)
+ * @param deniedCidrs networks refused on top of those {@link TargetGuard} always refuses, checked after DNS
+ *                    resolution ({@code OPSPLANE_TOOLS_HEALTHCHECK_DENIED_CIDRS}, comma-separated)
  */
 @ConfigurationProperties("opsplane.tools.healthcheck")
-public record HealthcheckProperties(@DefaultValue({"169.254.0.0/16", "fe80::/10"}) List<String> deniedCidrs) {
+public record HealthcheckProperties(List<String> deniedCidrs) {
+
+    public HealthcheckProperties {
+        deniedCidrs = deniedCidrs == null ? List.of() : List.copyOf(deniedCidrs);
+    }
 }

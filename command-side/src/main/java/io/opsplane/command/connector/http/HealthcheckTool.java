@@ -16,12 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +27,9 @@ import java.util.Map;
 
 /**
  * {@code service.healthcheck}: one HTTP GET, reporting the status code and latency. Read-only and
- * idempotent. Refuses targets in denied networks (SSRF guard), checked after DNS resolution both
- * when the request arrives and again just before the call, and never follows redirects.
+ * idempotent. Refuses targets the {@link TargetGuard} denies, checked after DNS resolution both when
+ * the request arrives (plans included) and again just before the call, which then connects to the
+ * address that was checked; never follows redirects.
  */
 public class HealthcheckTool implements Tool {
 
@@ -38,16 +37,11 @@ public class HealthcheckTool implements Tool {
     private static final int DEFAULT_TIMEOUT_MS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<CidrBlock> denied;
-    private final HttpClient http;
+    private final TargetGuard guard;
     private final ToolDescriptor descriptor;
 
-    public HealthcheckTool(HealthcheckProperties properties) {
-        this.denied = properties.deniedCidrs().stream().filter(s -> !s.isBlank()).map(CidrBlock::parse).toList();
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+    public HealthcheckTool(TargetGuard guard) {
+        this.guard = guard;
         this.descriptor = new ToolDescriptor(NAME, "1.0.0",
                 "Calls a URL with GET and reports its HTTP status code and latency; fails when the status is not"
                         + " the expected one (any 2xx or 3xx unless expectStatus is given).",
@@ -75,13 +69,28 @@ public class HealthcheckTool implements Tool {
         return descriptor;
     }
 
+    /** The SSRF guard, in plan mode too: a denied target is refused before anything is recorded. */
     @Override
     public void checkInput(JsonNode input) {
-        URI uri = URI.create(input.path("url").asText());
+        URI uri = url(input);
         try {
-            refuseDenied(uri);
+            guard.resolve(uri);
         } catch (UnknownHostException e) {
             // Unresolvable now is not a bad input: DNS may recover; the run reports it if not.
+        } catch (TargetGuard.DeniedTargetException e) {
+            throw new InvalidInputException("/url", e.getMessage());
+        }
+    }
+
+    private static URI url(JsonNode input) {
+        try {
+            URI uri = new URI(input.path("url").asText());
+            if (uri.getHost() == null) {
+                throw new InvalidInputException("/url", "must be an absolute http or https URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidInputException("/url", "is not a valid URL");
         }
     }
 
@@ -98,35 +107,33 @@ public class HealthcheckTool implements Tool {
 
     @Override
     public Map<String, Object> run(JsonNode input, ToolContext context) throws ToolFailure {
-        URI uri = URI.create(input.path("url").asText());
+        URI uri = url(input);
+        InetAddress address;
         try {
-            refuseDenied(uri);
+            // Resolved and checked once more just before the call, and the connection goes to this very address.
+            address = guard.resolve(uri);
         } catch (UnknownHostException e) {
             throw new ToolFailure("dns_failure", "cannot resolve " + uri.getHost());
-        } catch (InvalidInputException e) {
+        } catch (TargetGuard.DeniedTargetException e) {
             throw new ToolFailure("target_denied", e.getMessage());
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMillis(timeoutMs(input)))
-                .header("User-Agent", "opsplane-healthcheck/1.0");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", "opsplane-healthcheck/1.0");
         if (input.hasNonNull("bearerToken")) {
-            request.header("Authorization", "Bearer " + input.get("bearerToken").asText());
+            headers.put("Authorization", "Bearer " + input.get("bearerToken").asText());
         }
         long started = System.nanoTime();
-        HttpResponse<Void> response;
+        int status;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (HttpTimeoutException e) {
+            status = PinnedHttp.send("GET", uri, address, headers, null, Duration.ofMillis(timeoutMs(input)));
+        } catch (SocketTimeoutException e) {
             throw new ToolFailure("timeout", "no answer from " + uri.getHost() + " within " + timeoutMs(input) + " ms");
         } catch (ConnectException e) {
             throw new ToolFailure("connection_failed", "cannot connect to " + uri.getHost() + ":" + port(uri));
         } catch (IOException e) {
             throw new ToolFailure("connection_failed", "request to " + uri.getHost() + " failed: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ToolFailure("interrupted", "the check was interrupted");
         }
         long latencyMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        int status = response.statusCode();
         boolean healthy = input.has("expectStatus") ? status == input.get("expectStatus").asInt() : status < 400;
         if (!healthy) {
             String expected = input.has("expectStatus") ? String.valueOf(input.get("expectStatus").asInt()) : "2xx or 3xx";
@@ -136,21 +143,6 @@ public class HealthcheckTool implements Tool {
         output.put("statusCode", status);
         output.put("latencyMs", latencyMs);
         return output;
-    }
-
-    private void refuseDenied(URI uri) throws UnknownHostException {
-        String host = uri.getHost();
-        if (host == null) {
-            throw new InvalidInputException("/url", "must name a host");
-        }
-        for (InetAddress address : InetAddress.getAllByName(host.replaceAll("^\\[|]$", ""))) {
-            for (CidrBlock block : denied) {
-                if (block.contains(address)) {
-                    throw new InvalidInputException("/url", "resolves to " + address.getHostAddress()
-                            + " in the denied network " + block.notation());
-                }
-            }
-        }
     }
 
     private static int port(URI uri) {

@@ -40,20 +40,40 @@ final class Templates {
         return unknown;
     }
 
+    /** The JSON Pointers into the input of the input placeholders in a string, e.g. {@code /customer/id}. */
+    static List<String> inputPointers(String template) {
+        List<String> pointers = new ArrayList<>();
+        Matcher matcher = PLACEHOLDER.matcher(template);
+        while (matcher.find()) {
+            if (matcher.group(1).startsWith("input.")) {
+                pointers.add("/" + matcher.group(1).substring("input.".length()).replace(".", "/"));
+            }
+        }
+        return pointers;
+    }
+
     static boolean hasPlaceholder(String text) {
         return PLACEHOLDER.matcher(text).find() || text.contains("{{");
     }
 
+    /**
+     * Fills the placeholders of a string. In a URL every value is percent-encoded, {@code /} and {@code .} included,
+     * so that a value stays data inside its path segment: {@code ..} or {@code a/../b} never walks the path.
+     */
     static String text(String template, JsonNode input, Map<String, String> context, boolean urlEncode) {
         Matcher matcher = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String value = valueOf(matcher.group(1), input, context).map(JsonNode::asText).orElse("");
-            matcher.appendReplacement(out, Matcher.quoteReplacement(
-                    urlEncode ? URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20") : value));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(urlEncode ? encodeForUrl(value) : value));
         }
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    static String encodeForUrl(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace(".", "%2E")
+                .replace("*", "%2A");
     }
 
     static JsonNode json(JsonNode template, JsonNode input, Map<String, String> context) {
