@@ -11,20 +11,9 @@ DATA_DIR=$(mktemp -d -t opsplane-lag-bench.XXXXXX)
 export OPSPLANE_DATA_DIR="$DATA_DIR" OPSPLANE_PORT=18080 OPSPLANE_COMMAND_SIDE_PORT=18081
 export OPSPLANE_QUERY_SIDE_PORT=18082 OPSPLANE_STORE_PORT=27037
 export OPSPLANE_ADMIN_KEY="ops_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-./opsplane run >"$DATA_DIR/run.out" 2>&1 &
-RUN_PID=$!
-stop() { kill "$RUN_PID" 2>/dev/null || true; wait "$RUN_PID" 2>/dev/null || true; rm -rf "$DATA_DIR"; }
-trap stop EXIT
-
-for _ in $(seq 1 180); do
-  if curl -fsS "http://127.0.0.1:$OPSPLANE_COMMAND_SIDE_PORT/actuator/health" >/dev/null 2>&1 \
-     && curl -fsS "http://127.0.0.1:$OPSPLANE_QUERY_SIDE_PORT/actuator/health" >/dev/null 2>&1 \
-     && curl -fsS "http://127.0.0.1:$OPSPLANE_PORT/actuator/health" >/dev/null 2>&1; then
-    break
-  fi
-  kill -0 "$RUN_PID" 2>/dev/null || { cat "$DATA_DIR/run.out"; exit 1; }
-  sleep 1
-done
+# shellcheck source=benchmarks/local-system.sh
+. benchmarks/local-system.sh
+start_local_system
 
 java -Xmx512m -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   io.opsplane.benchmarks.SystemLagBenchmark "http://127.0.0.1:$OPSPLANE_PORT" "$OPSPLANE_ADMIN_KEY" "$@"

@@ -3,10 +3,12 @@ package io.opsplane.eventstore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The last stored event hash this process saw per aggregate (written by it, or read while loading the aggregate),
- * so that appending the next event does not read its predecessor back from the store.
+ * The last stored event hash and global position this process saw per aggregate (written by it, or read while
+ * loading the aggregate), so that appending the next event does not read its predecessor back from the store, and
+ * asking where the last event stands does not either.
  * <p>
  * Safe without invalidation: an entry names the sequence number it belongs to and is used only for exactly that
  * sequence number, and a stored event never changes (the unique aggregate-sequence key lets one writer store each
@@ -25,13 +27,13 @@ final class ChainHeads {
         };
     }
 
-    synchronized void remember(String aggregateIdentifier, long sequenceNumber, String hash) {
+    synchronized void remember(String aggregateIdentifier, long sequenceNumber, String hash, long position) {
         if (hash == null) {
             return;
         }
         Head known = heads.get(aggregateIdentifier);
         if (known == null || known.sequenceNumber() <= sequenceNumber) {
-            heads.put(aggregateIdentifier, new Head(sequenceNumber, hash));
+            heads.put(aggregateIdentifier, new Head(sequenceNumber, hash, position));
         }
     }
 
@@ -42,6 +44,13 @@ final class ChainHeads {
                 : Optional.empty();
     }
 
-    private record Head(long sequenceNumber, String hash) {
+    /** The global position of event {@code sequenceNumber} of the aggregate, if that is the last one this process saw. */
+    synchronized OptionalLong positionOf(String aggregateIdentifier, long sequenceNumber) {
+        Head known = heads.get(aggregateIdentifier);
+        return known != null && known.sequenceNumber() == sequenceNumber ? OptionalLong.of(known.position())
+                : OptionalLong.empty();
+    }
+
+    private record Head(long sequenceNumber, String hash, long position) {
     }
 }

@@ -194,6 +194,10 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
 
     /** The global position of one domain event, found through the unique aggregate-sequence key. */
     public OptionalLong positionOf(String aggregateIdentifier, long sequenceNumber) {
+        OptionalLong known = chainHeads.positionOf(aggregateIdentifier, sequenceNumber);
+        if (known.isPresent()) {
+            return known;
+        }
         Document found = events.find(eq(AGGREGATE_SEQUENCE_KEY, sequenceKey(aggregateIdentifier, sequenceNumber)))
                                .projection(Projections.include(POSITION))
                                .first();
@@ -290,7 +294,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         String aggregate = document.getString(AGGREGATE_IDENTIFIER);
         if (aggregate != null) {
             chainHeads.remember(aggregate, ((Number) document.get(SEQUENCE_NUMBER)).longValue(),
-                                document.getString(HASH));
+                                document.getString(HASH), position(document));
         }
     }
 

@@ -24,6 +24,8 @@ import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
 import io.opsplane.command.tool.ToolRegistry;
+import io.opsplane.command.tool.ToolRequests;
+import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.FieldError;
@@ -61,16 +63,16 @@ public class ApprovalRequests {
     };
 
     private final ToolRegistry registry;
-    private final InputValidator validator;
+    private final ToolRequests requests;
     private final CommandGateway commands;
     private final ApprovalReader reader;
     private final Clock clock;
     private final LocalExecutions executing = new LocalExecutions();
 
-    ApprovalRequests(ToolRegistry registry, InputValidator validator, CommandGateway commands, ApprovalReader reader,
+    ApprovalRequests(ToolRegistry registry, ToolRequests requests, CommandGateway commands, ApprovalReader reader,
                      Clock clock) {
         this.registry = registry;
-        this.validator = validator;
+        this.requests = requests;
         this.commands = commands;
         this.reader = reader;
         this.clock = clock;
@@ -79,16 +81,7 @@ public class ApprovalRequests {
     /** {@code POST /v1/approval-requests}: checks the tool and the input like an execution does, then opens. */
     ApprovalRequestView create(String toolName, JsonNode input, String reason, AuthenticatedKey key,
                                String idempotencyKey) {
-        Tool tool = registry.find(toolName).orElseThrow(() -> ApiException.notFound("tool_not_found",
-                "no tool named '" + toolName + "' is registered"));
-        if (!key.mayUseTool(tool.descriptor().name())) {
-            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + toolName);
-        }
-        List<FieldError> errors = validator.validate(tool.descriptor(), input);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
-        }
-        tool.checkInput(input);
+        Tool tool = requests.check(toolName, input, key, null).tool();
         return open(tool, input, reason, key, idempotencyKey);
     }
 
@@ -175,15 +168,11 @@ public class ApprovalRequests {
         if (!key.isAdmin() && !Principals.same(key.principal(), request.requestedBy().name())) {
             throw ApprovalRefusal.notRequester("execute");
         }
-        Tool tool = registry.find(request.tool()).orElseThrow(ApprovalRefusal::payloadMismatch);
-        ToolDescriptor descriptor = tool.descriptor();
-        List<FieldError> errors = validator.validate(descriptor, input);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
-        }
-        tool.checkInput(input);
-        JsonNode redacted = SecretRedactor.redact(input, descriptor.secretFields());
-        ToolRef ref = ToolRegistry.refOf(descriptor);
+        ToolRequests.Checked checked = requests.check(request.tool(), input, key, null,
+                ApprovalRefusal::payloadMismatch);
+        Tool tool = checked.tool();
+        ToolRef ref = checked.ref();
+        JsonNode redacted = checked.redacted();
         String hash = payloadHash(ref, redacted);
         // Only a matching payload is planned: a tampered input would otherwise be reported as drift.
         String digest = hash.equals(request.payloadHash()) ? plan(tool, input).digest() : null;
@@ -204,8 +193,8 @@ public class ApprovalRequests {
         JsonNode input = JSON.valueToTree(requested.input());
         List<String> steps = registry.find(requested.tool().name()).map(Tool::steps).orElse(List.of());
         return new RequestExecutionCommand(executionIdFor(requestId), requested.tool(), requested.input(),
-                requested.reason(), by, null, executionRequestHash(requested.tool(), input, requested.reason()),
-                requestId, steps);
+                requested.reason(), by, null, ToolRequests.executionHash(requested.tool().name(), ExecutionMode.EXECUTE,
+                input, requested.reason()), requestId, steps);
     }
 
     /**
@@ -224,16 +213,6 @@ public class ApprovalRequests {
     /** Waits until no execute of {@code requestId} is in progress in this process, at most {@code max}. */
     boolean awaitLocalExecutions(String requestId, Duration max) throws InterruptedException {
         return executing.awaitNone(requestId, max);
-    }
-
-    /** As {@code ExecutionService} hashes an execute request: tool, mode, redacted input and reason. */
-    private static String executionRequestHash(ToolRef ref, JsonNode redactedInput, String reason) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("tool", ref.name());
-        request.put("mode", "EXECUTE");
-        request.put("input", redactedInput);
-        request.put("reason", reason);
-        return CanonicalJson.digest(request);
     }
 
     /** An approved request claimed for its execution. */

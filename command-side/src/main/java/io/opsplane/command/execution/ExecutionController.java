@@ -26,8 +26,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
-/** {@code POST /v1/executions}: run a tool or plan it. */
+/**
+ * {@code POST /v1/executions}: run a tool or plan it. Answers asynchronously: a request waiting
+ * for an outcome ({@code ?wait=}) holds no server thread.
+ */
 @RestController
 class ExecutionController {
 
@@ -55,7 +59,7 @@ class ExecutionController {
     @PostMapping(path = "/v1/executions", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope({Scope.TOOLS_EXECUTE, Scope.TOOLS_PLAN})
-    ResponseEntity<ExecutionView> execute(@Valid @RequestBody ExecutionRequest request,
+    CompletableFuture<ResponseEntity<ExecutionView>> execute(@Valid @RequestBody ExecutionRequest request,
                                           @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                                           @RequestParam(name = "wait", required = false) String wait,
                                           AuthenticatedKey key) {
@@ -65,15 +69,15 @@ class ExecutionController {
                     "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
         }
         ExecutionService.Submission submission = parse(request, idempotencyKey);
-        return respond(executions.submit(submission, key, waitFor));
+        return executions.submitAsync(submission, key, waitFor).thenApply(ExecutionController::respond);
     }
 
     @PostMapping(path = "/v1/executions/{executionId}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.TOOLS_EXECUTE)
-    ResponseEntity<ExecutionView> retry(@PathVariable String executionId,
+    CompletableFuture<ResponseEntity<ExecutionView>> retry(@PathVariable String executionId,
                                         @RequestParam(name = "wait", required = false) String wait,
                                         AuthenticatedKey key) {
-        return respond(executions.retry(executionId, key, parseWait(wait)));
+        return executions.retry(executionId, key, parseWait(wait)).thenApply(ExecutionController::respond);
     }
 
     /** @param input the approved input again, secrets included: it must hash to the request's {@code payloadHash} */
@@ -83,14 +87,14 @@ class ExecutionController {
     /** Runs an approved request once; answers as executing does. */
     @PostMapping(path = "/v1/approval-requests/{requestId}/execute", produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.TOOLS_EXECUTE)
-    ResponseEntity<ExecutionView> executeApproved(@PathVariable String requestId,
+    CompletableFuture<ResponseEntity<ExecutionView>> executeApproved(@PathVariable String requestId,
                                                   @RequestBody(required = false) ApprovedExecutionRequest request,
                                                   @RequestParam(name = "wait", required = false) String wait,
                                                   AuthenticatedKey key) {
         Duration waitFor = parseWait(wait);
         JsonNode input = request == null || request.input() == null ? JsonNodeFactory.instance.objectNode()
                 : JSON.valueToTree(request.input());
-        return respond(executions.executeApproved(requestId, input, key, waitFor));
+        return executions.executeApprovedAsync(requestId, input, key, waitFor).thenApply(ExecutionController::respond);
     }
 
     private static ResponseEntity<ExecutionView> respond(ExecutionService.Outcome outcome) {

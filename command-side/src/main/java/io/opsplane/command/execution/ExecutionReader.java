@@ -2,6 +2,8 @@ package io.opsplane.command.execution;
 
 import io.opsplane.api.execution.ExecutionPlannedEvent;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
+import io.opsplane.api.execution.ExecutionStartedEvent;
 import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.api.execution.ExecutionViewReducer;
 import io.opsplane.platform.store.EventPositions;
@@ -28,9 +30,11 @@ class ExecutionReader {
     }
 
     Optional<RecordedExecution> read(String executionId) {
-        DomainEventStream stream = eventStore.readEvents(executionId);
+        // From sequence 0: executions are never snapshotted, so the snapshot lookup would be a wasted read.
+        DomainEventStream stream = eventStore.readEvents(executionId, 0);
         ExecutionView view = null;
         String requestHash = null;
+        String runner = null;
         long lastSequence = -1;
         while (stream.hasNext()) {
             DomainEventMessage<?> event = stream.next();
@@ -39,6 +43,10 @@ class ExecutionReader {
                 requestHash = requested.requestHash();
             } else if (payload instanceof ExecutionPlannedEvent planned) {
                 requestHash = planned.requestHash();
+            } else if (payload instanceof ExecutionStartedEvent started) {
+                runner = started.runner();
+            } else if (payload instanceof ExecutionRetriedEvent) {
+                runner = null;
             }
             view = ExecutionViewReducer.apply(view, payload, event.getTimestamp(), -1);
             lastSequence = event.getSequenceNumber();
@@ -47,6 +55,6 @@ class ExecutionReader {
             return Optional.empty();
         }
         long position = positions.positionOf(executionId, lastSequence).orElse(-1);
-        return Optional.of(new RecordedExecution(view.atPosition(position), requestHash));
+        return Optional.of(new RecordedExecution(view.atPosition(position), requestHash, runner));
     }
 }

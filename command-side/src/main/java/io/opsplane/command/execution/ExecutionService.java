@@ -1,6 +1,5 @@
 package io.opsplane.command.execution;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Principals;
@@ -12,6 +11,7 @@ import io.opsplane.api.execution.ExecutionStatus;
 import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.PlanExecutionCommand;
+import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
@@ -20,31 +20,31 @@ import io.opsplane.command.budget.BudgetEscalation;
 import io.opsplane.command.budget.BudgetGuard;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
-import io.opsplane.command.tool.InputValidator;
 import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
 import io.opsplane.command.tool.ToolRegistry;
+import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.problem.ApiException;
-import io.opsplane.platform.problem.FieldError;
-import io.opsplane.platform.problem.InvalidInputException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Service;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Accepts execution and plan requests: finds the tool, checks scope and input, records the request
- * through the aggregate and waits for the outcome. Idempotency rests on the derived execution id:
+ * Accepts execution and plan requests: checks the tool request ({@link ToolRequests}), records the
+ * request through the aggregate, runs it on this node at once ({@link ToolRunner#runAccepted}) and
+ * answers with a future of the outcome, so no thread waits for it. Idempotency rests on the derived execution id:
  * a second create of the same aggregate fails in the store, and the existing execution answers.
  */
 @Service
@@ -54,11 +54,10 @@ public class ExecutionService {
     public static final int MAX_REASON_LENGTH = 2000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private final ToolRegistry registry;
-    private final InputValidator validator;
+    private final ToolRequests requests;
+    private final ToolRunner runner;
     private final CommandGateway commands;
     private final ExecutionReader reader;
     private final ExecutionWaiter waiter;
@@ -73,10 +72,11 @@ public class ExecutionService {
     @org.springframework.beans.factory.annotation.Autowired
     private BudgetGuard budgets;
 
-    ExecutionService(ToolRegistry registry, InputValidator validator, CommandGateway commands,
-                     ExecutionReader reader, ExecutionWaiter waiter, SecretVault vault) {
+    ExecutionService(ToolRegistry registry, ToolRequests requests, CommandGateway commands,
+                     ExecutionReader reader, ExecutionWaiter waiter, SecretVault vault, ToolRunner runner) {
         this.registry = registry;
-        this.validator = validator;
+        this.requests = requests;
+        this.runner = runner;
         this.commands = commands;
         this.reader = reader;
         this.waiter = waiter;
@@ -89,24 +89,27 @@ public class ExecutionService {
 
     /** What to answer: the execution and whether it is still in progress (202) or done (200). */
     public record Outcome(RecordedExecution execution, boolean inProgress) {
+
+        public ExecutionView view() {
+            return execution.view();
+        }
     }
 
+    /** As {@link #submitAsync}, waiting here for the answer: for doors that wait in slices (MCP's progress). */
     public Outcome submit(Submission submission, AuthenticatedKey key, Duration wait) {
-        Tool tool = registry.find(submission.tool()).orElseThrow(() -> ApiException.notFound("tool_not_found",
-                "no tool named '" + submission.tool() + "' is registered"));
+        return join(submitAsync(submission, key, wait));
+    }
+
+    /**
+     * Runs or plans a tool for {@code key}: the one entry point, whatever door the request came through.
+     * Refusals (unknown tool, scope, input, availability, limits, a reused idempotency key) are thrown as
+     * {@link ApiException}s before anything is recorded; what is returned completes with the execution once it
+     * has an outcome, or as it stands after {@code wait}, without holding a thread meanwhile.
+     */
+    public CompletableFuture<Outcome> submitAsync(Submission submission, AuthenticatedKey key, Duration wait) {
+        ToolRequests.Checked checked = requests.check(submission.tool(), submission.input(), key, submission.mode());
+        Tool tool = checked.tool();
         ToolDescriptor descriptor = tool.descriptor();
-        Scope needed = submission.mode() == ExecutionMode.PLAN ? Scope.TOOLS_PLAN : descriptor.requiredScope();
-        if (!key.hasScope(needed)) {
-            throw ApiException.forbidden("forbidden", "this API key lacks the scope " + needed.wireName());
-        }
-        if (!key.mayUseTool(descriptor.name())) {
-            throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + descriptor.name());
-        }
-        List<FieldError> errors = validator.validate(descriptor, submission.input());
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
-        }
-        tool.checkInput(submission.input());
         if (submission.mode() == ExecutionMode.EXECUTE) {
             refuseUnavailable(tool);
             if (ApprovalRequirement.requiredApprovals(descriptor.approval(), submission.input()) > 0) {
@@ -114,10 +117,9 @@ public class ExecutionService {
             }
         }
 
-        JsonNode redacted = SecretRedactor.redact(submission.input(), descriptor.secretFields());
-        Map<String, Object> recordedInput = JSON.convertValue(redacted, MAP);
-        ToolRef ref = ToolRegistry.refOf(descriptor);
-        String requestHash = requestHash(submission, ref, redacted);
+        Map<String, Object> recordedInput = checked.recordedInput();
+        ToolRef ref = checked.ref();
+        String requestHash = checked.executionHash(submission.mode(), submission.reason());
         String executionId = submission.idempotencyKey() == null ? ExecutionIds.random()
                 : ExecutionIds.forIdempotencyKey(key.keyId(), submission.idempotencyKey());
 
@@ -134,16 +136,32 @@ public class ExecutionService {
         }
         boolean storedSecrets = vault.putIfAbsent(executionId,
                 SecretRedactor.extract(submission.input(), descriptor.secretFields()));
+        RequestExecutionCommand request = new RequestExecutionCommand(executionId, ref, recordedInput,
+                submission.reason(), key.actor(), submission.idempotencyKey(), requestHash, null, tool.steps());
+        return answer(executionId, requestAndRun(request, tool, submission.input(), key, storedSecrets), wait);
+    }
+
+    /**
+     * Requests the execution and claims it for this node in one commit, then runs it here; when it
+     * exists already (an idempotent repeat), only checks that it is the same request.
+     *
+     * @return the run on this node, or nothing when the execution existed already
+     */
+    private Optional<CompletableFuture<Void>> requestAndRun(RequestExecutionCommand request, Tool tool,
+                                                            JsonNode input, AuthenticatedKey key,
+                                                            boolean storedSecrets) {
+        boolean created;
         try {
-            create(new RequestExecutionCommand(executionId, ref, recordedInput, submission.reason(), key.actor(),
-                    submission.idempotencyKey(), requestHash, null, tool.steps()), executionId, requestHash);
+            created = create(new RequestAndStartExecutionCommand(request, runner.runnerName()), request.executionId(),
+                    request.requestHash());
         } catch (RuntimeException e) {
             if (storedSecrets) {
-                vault.forget(executionId);
+                vault.forget(request.executionId());
             }
             throw e;
         }
-        return answer(executionId, wait);
+        return created ? Optional.of(runner.runAccepted(request.executionId(), tool, input, key.keyId()))
+                : Optional.empty();
     }
 
     /**
@@ -153,7 +171,7 @@ public class ExecutionService {
      * budgets as a new execution is ({@code 429}). Budgets are charged under the execution's id, so
      * the window that counted the first attempt does not count it twice.
      */
-    Outcome retry(String executionId, AuthenticatedKey key, Duration wait) {
+    CompletableFuture<Outcome> retry(String executionId, AuthenticatedKey key, Duration wait) {
         RecordedExecution existing = reader.read(executionId).orElseThrow(() -> ApiException.notFound(
                 "execution_not_found", "no execution with id " + executionId));
         ExecutionView view = existing.view();
@@ -213,14 +231,14 @@ public class ExecutionService {
      * {@code escalate} budget) never runs directly: it opens an approval request (or finds
      * the one this Idempotency-Key opened) and answers with it, so the caller has a handle to wait on.
      */
-    private Outcome pendingApproval(Tool tool, Submission submission, AuthenticatedKey key) {
+    private CompletableFuture<Outcome> pendingApproval(Tool tool, Submission submission, AuthenticatedKey key) {
         ApprovalRequestView request = approvals.open(tool, submission.input(), submission.reason(), key,
                 submission.idempotencyKey());
         ExecutionView view = new ExecutionView(ApprovalRequests.executionIdFor(request.id()), request.tool(),
                 request.toolVersion(), ExecutionMode.EXECUTE, ExecutionStatus.PENDING_APPROVAL, request.input(), null,
                 null, request.requestedBy(), request.id(), submission.idempotencyKey(), request.reason(),
                 request.plan(), request.createdAt(), null, null, null, List.of(), request.position());
-        return new Outcome(new RecordedExecution(view, null), true);
+        return CompletableFuture.completedFuture(new Outcome(new RecordedExecution(view, null), true));
     }
 
     /**
@@ -228,9 +246,15 @@ public class ExecutionService {
      * refusal there leaves the request usable; then the request is claimed, and only the claimant
      * requests the execution, under the id derived from the request. The command is built from what
      * the request recorded, as {@code ApprovedExecutions} builds it should this process die after the
-     * claim; while this runs, that processor waits, so the run does not start before its secrets are held.
+     * claim; while this runs, that processor waits, so that this node requests and runs it, secrets and all.
      */
     public Outcome executeApproved(String requestId, JsonNode input, AuthenticatedKey key, Duration wait) {
+        return join(executeApprovedAsync(requestId, input, key, wait));
+    }
+
+    /** As {@link #executeApproved}, answering with a future of the outcome instead of waiting for it. */
+    CompletableFuture<Outcome> executeApprovedAsync(String requestId, JsonNode input, AuthenticatedKey key,
+                                                    Duration wait) {
         // The key's tool patterns before admission, so that a refused key spends nothing of the tool's limits.
         ApprovalRequestView request = approvals.getFor(requestId, key);
         registry.find(request.tool()).ifPresent(this::refuseUnavailable);
@@ -242,23 +266,17 @@ public class ExecutionService {
             budgets.spendApproved(request.tool(), input, executionId);
         }
         approvals.beginExecution(requestId);
+        Optional<CompletableFuture<Void>> run;
         try {
             ApprovalRequests.Claim claim = approvals.claim(requestId, input, key);
             boolean storedSecrets = vault.putIfAbsent(executionId,
                     SecretRedactor.extract(input, claim.tool().descriptor().secretFields()));
-            RequestExecutionCommand command = approvals.executionCommand(requestId, key.actor());
-            try {
-                create(command, executionId, command.requestHash());
-            } catch (RuntimeException e) {
-                if (storedSecrets) {
-                    vault.forget(executionId);
-                }
-                throw e;
-            }
+            run = requestAndRun(approvals.executionCommand(requestId, key.actor()), claim.tool(), input, key,
+                    storedSecrets);
         } finally {
             approvals.endExecution(requestId);
         }
-        return answer(executionId, wait);
+        return answer(executionId, run, wait);
     }
 
     /**
@@ -266,7 +284,16 @@ public class ExecutionService {
      * {@link Duration#ZERO}); empty for an id no execution has. For doors that wait in slices (MCP's progress).
      */
     public Optional<Outcome> await(String executionId, Duration wait) {
-        return waiter.await(executionId, wait).map(e -> new Outcome(e, !e.view().status().isTerminal()));
+        return join(waiter.await(executionId, wait)).map(e -> new Outcome(e, !e.view().status().isTerminal()));
+    }
+
+    /** The future's value, with the exception it failed with thrown as it was (not wrapped). */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 
     private Plan plan(Tool tool, JsonNode input) {
@@ -283,9 +310,10 @@ public class ExecutionService {
      * Creates the aggregate. When it exists already (an idempotent retry, or a concurrent twin),
      * the existing execution must carry the same request, else the key was reused for another one.
      */
-    private void create(Object command, String executionId, String requestHash) {
+    private boolean create(Object command, String executionId, String requestHash) {
         try {
             commands.sendAndWait(command);
+            return true;
         } catch (RuntimeException e) {
             if (!isDuplicateCreation(e)) {
                 throw e;
@@ -295,22 +323,32 @@ public class ExecutionService {
                 throw new ApiException(422, "idempotency_key_reused", "Idempotency key reused",
                         "this Idempotency-Key was already used with a different request");
             }
+            return false;
         }
     }
 
-    private Outcome answer(String executionId, Duration wait) {
-        RecordedExecution execution = waiter.await(executionId, wait)
-                .orElseThrow(() -> new IllegalStateException("execution " + executionId + " vanished after creation"));
-        return new Outcome(execution, !execution.view().status().isTerminal());
+    /**
+     * Answers with a run of this node: waits for its end (at most {@code wait}) and reads the execution once,
+     * instead of reading it while it runs and again when it ends.
+     */
+    private CompletableFuture<Outcome> answer(String executionId, Optional<CompletableFuture<Void>> run,
+                                              Duration wait) {
+        if (run.isEmpty()) {
+            return answer(executionId, wait);
+        }
+        long started = System.nanoTime();
+        return run.get().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenCompose(ended -> {
+            Duration left = wait.minusNanos(System.nanoTime() - started);
+            return answer(executionId, left.isNegative() ? Duration.ZERO : left);
+        });
     }
 
-    private static String requestHash(Submission submission, ToolRef ref, JsonNode redactedInput) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("tool", ref.name());
-        request.put("mode", submission.mode().name());
-        request.put("input", redactedInput);
-        request.put("reason", submission.reason());
-        return CanonicalJson.digest(request);
+    private CompletableFuture<Outcome> answer(String executionId, Duration wait) {
+        return waiter.await(executionId, wait).thenApply(found -> {
+            RecordedExecution execution = found.orElseThrow(() -> new IllegalStateException(
+                    "execution " + executionId + " vanished after creation"));
+            return new Outcome(execution, !execution.view().status().isTerminal());
+        });
     }
 
     private static boolean isDuplicateCreation(Throwable error) {

@@ -3,6 +3,7 @@ package io.opsplane.command.execution;
 import io.opsplane.api.execution.ExecutionFailedEvent;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
 import io.opsplane.api.execution.ExecutionUnknownEvent;
+import jakarta.annotation.PreDestroy;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
@@ -13,14 +14,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Lets a request wait for an execution's outcome. Outcomes published in this process wake the
- * waiter at once (a subscribing processor); an outcome recorded by another node is seen by
- * re-reading the stream every {@link #POLL}.
+ * Lets a request wait for an execution's outcome without holding a thread: {@link #await} answers a future that
+ * completes with the execution once it has an outcome, or as it stands when the wait has passed. Outcomes published
+ * in this process wake the waiter at once (a subscribing processor); an outcome recorded by another node is seen by
+ * re-reading the stream every {@link #POLL}. The re-reads run on a small pool of their own, so a thousand waiting
+ * requests cost timers, not threads.
  */
 @Component
 @ProcessingGroup(ExecutionWaiter.PROCESSING_GROUP)
@@ -31,33 +36,49 @@ class ExecutionWaiter {
 
     private final ExecutionReader reader;
     private final Map<String, CompletableFuture<Void>> signals = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService readers = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "execution-waiter");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     ExecutionWaiter(ExecutionReader reader) {
         this.reader = reader;
     }
 
     /** The execution once it has an outcome, or as it stands when {@code wait} has passed. */
-    Optional<RecordedExecution> await(String executionId, Duration wait) {
-        Instant deadline = Instant.now().plus(wait);
-        while (true) {
+    CompletableFuture<Optional<RecordedExecution>> await(String executionId, Duration wait) {
+        CompletableFuture<Optional<RecordedExecution>> answer = new CompletableFuture<>();
+        look(executionId, Instant.now().plus(wait), answer);
+        return answer;
+    }
+
+    private void look(String executionId, Instant deadline, CompletableFuture<Optional<RecordedExecution>> answer) {
+        try {
+            // The signal is registered before the read, so an outcome recorded in between still wakes this waiter.
             CompletableFuture<Void> signal = signals.computeIfAbsent(executionId, id -> new CompletableFuture<>());
-            try {
-                Optional<RecordedExecution> current = reader.read(executionId);
-                Duration remaining = Duration.between(Instant.now(), deadline);
-                if (current.isEmpty() || current.get().view().status().isTerminal() || remaining.isNegative()
-                        || remaining.isZero()) {
-                    return current;
-                }
-                long sleepMs = Math.min(POLL.toMillis(), remaining.toMillis());
-                signal.get(sleepMs, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // poll again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return reader.read(executionId);
-            } finally {
+            Optional<RecordedExecution> current = reader.read(executionId);
+            Duration remaining = Duration.between(Instant.now(), deadline);
+            if (current.isEmpty() || current.get().view().status().isTerminal() || remaining.isNegative()
+                    || remaining.isZero()) {
                 signals.remove(executionId, signal);
+                answer.complete(current);
+                return;
             }
+            long sleepMs = Math.min(POLL.toMillis(), remaining.toMillis());
+            AtomicBoolean once = new AtomicBoolean();
+            Runnable again = () -> {
+                if (once.compareAndSet(false, true)) {
+                    readers.execute(() -> look(executionId, deadline, answer));
+                }
+            };
+            ScheduledFuture<?> timer = readers.schedule(again, sleepMs, TimeUnit.MILLISECONDS);
+            signal.thenRun(() -> {
+                timer.cancel(false);
+                again.run();
+            });
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
         }
     }
 
@@ -81,5 +102,10 @@ class ExecutionWaiter {
         if (signal != null) {
             signal.complete(null);
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        readers.shutdownNow();
     }
 }

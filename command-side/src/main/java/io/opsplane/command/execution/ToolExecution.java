@@ -15,6 +15,7 @@ import io.opsplane.api.execution.FailExecutionCommand;
 import io.opsplane.api.execution.PlanExecutionCommand;
 import io.opsplane.api.execution.RecordStepFailedCommand;
 import io.opsplane.api.execution.RecordStepSucceededCommand;
+import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
@@ -39,8 +40,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * which reports back with commands, so a crash between request and outcome leaves a record that a
  * runner can pick up again.
  */
-@Aggregate
+@Aggregate(cache = ToolExecution.CACHE)
 class ToolExecution {
+
+    /** The bean name of this node's cache of executions, see {@code ExecutionCacheConfiguration}. */
+    static final String CACHE = "toolExecutionCache";
 
     @AggregateIdentifier
     private String executionId;
@@ -66,6 +70,13 @@ class ToolExecution {
         apply(new ExecutionRequestedEvent(command.executionId(), command.tool(), command.input(), command.reason(),
                 command.actor(), command.idempotencyKey(), command.requestHash(), command.approvalRequestId(),
                 command.steps()));
+    }
+
+    /** Requested and claimed by the accepting node's runner in one commit: it runs the tool at once. */
+    @CommandHandler
+    ToolExecution(RequestAndStartExecutionCommand command) {
+        this(command.request());
+        apply(new ExecutionStartedEvent(command.request().executionId(), command.runner(), 1));
     }
 
     /**

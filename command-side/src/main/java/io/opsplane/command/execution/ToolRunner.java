@@ -9,6 +9,7 @@ import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.execution.FailExecutionCommand;
 import io.opsplane.api.execution.RecordStepFailedCommand;
 import io.opsplane.api.execution.RecordStepSucceededCommand;
+import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
 import io.opsplane.api.execution.StepStatus;
@@ -22,11 +23,19 @@ import jakarta.annotation.PreDestroy;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,22 +48,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs requested tools, outside any aggregate. It reacts to {@link ExecutionRequestedEvent} (and
- * to {@link ExecutionRetriedEvent}) in a streaming processor whose token only moves on after the
- * outcome is recorded, so an execution interrupted by a crash is delivered again on restart (or to
- * another node) and {@link StartExecutionCommand} decides whether it may run again.
+ * Runs tools, outside any aggregate, in two ways.
  *
- * <p>Every command about the execution is sent from a thread of its own, never from the
- * processor's thread: a command sent inside the processor's unit of work would be nested in it,
- * and its events stored only when the whole event has been handled. The start must be stored
- * before the tool acts, or a crash mid-run leaves no trace that it started and the tool runs
- * twice; each step must be stored when it ends, so a failure records exactly what was done.
+ * <p>Normally the node that accepts an execution runs it at once ({@link #runAccepted}): the request and the claim
+ * were one commit ({@link RequestAndStartExecutionCommand}, naming this node's runner), and the tool runs in the
+ * bulkhead lane of its tool and API key ({@link ToolLanes}), so one key's or one tool's slow calls never queue
+ * another's.
+ *
+ * <p>The streaming processor is the recovery path. It sees every {@link ExecutionRequestedEvent}; an execution
+ * this node ran and finished is skipped without a read, one still running here is waited for, and any other is
+ * read: one with an outcome is done, one started by a runner whose lease is alive ({@link RunnerHeartbeats}) is
+ * waited for, and one never started, or started by a runner that died, gets {@link StartExecutionCommand}, which
+ * decides whether it may run again (an idempotent tool resumes, any other is marked unknown, never run twice).
+ * The processor's token only moves on after that, so an execution interrupted by a crash is delivered again on
+ * restart (or to another node). Retries ({@link ExecutionRetriedEvent}) run on this path too.
+ *
+ * <p>Commands sent from the processor go through a thread of their own: a command sent inside the processor's
+ * unit of work would be nested in it, and its events stored only when the whole event has been handled. The start
+ * must be stored before the tool acts, or a crash mid-run leaves no trace that it started and the tool runs twice;
+ * each step must be stored when it ends, so a failure records exactly what was done.
  */
 @Component
 @ProcessingGroup(ToolRunner.PROCESSING_GROUP)
 class ToolRunner {
 
     static final String PROCESSING_GROUP = "tool-runner";
+    /** How often the recovery path looks again at an execution whose runner is alive. */
+    private static final Duration LEASE_RECHECK = Duration.ofMillis(500);
+    /** Beyond the tool's timeout, how long a live runner may take to record an outcome before it counts as lost. */
+    private static final Duration OUTCOME_GRACE = Duration.ofSeconds(60);
+    /** How many executions this node remembers having finished, so the recovery path skips them without a read. */
+    private static final int REMEMBERED_FINISHED = 100_000;
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +86,8 @@ class ToolRunner {
     private final ToolRegistry registry;
     private final SecretVault vault;
     private final ExecutionReader reader;
+    private final RunnerHeartbeats heartbeats;
+    private final ToolLanes lanes;
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "tool-worker");
         thread.setDaemon(true);
@@ -72,18 +98,107 @@ class ToolRunner {
         thread.setDaemon(true);
         return thread;
     });
-    private final String runnerName = ManagementFactory.getRuntimeMXBean().getName();
+    /** Executions running in this process, to the moment their outcome is recorded. */
+    private final Map<String, CompletableFuture<Void>> runningHere = new ConcurrentHashMap<>();
+    /** Executions this process ran and recorded an outcome for, the oldest forgotten first. */
+    private final Set<String> finishedHere = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED_FINISHED;
+                }
+            }));
 
-    ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault, ExecutionReader reader) {
+    ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault, ExecutionReader reader,
+               RunnerHeartbeats heartbeats, ToolLanes lanes) {
         this.commands = commands;
         this.registry = registry;
         this.vault = vault;
         this.reader = reader;
+        this.heartbeats = heartbeats;
+        this.lanes = lanes;
+    }
+
+    /** The name this node's runner records when it claims an execution. */
+    String runnerName() {
+        return heartbeats.runner();
+    }
+
+    /**
+     * Runs an execution that this node has just requested and claimed in one commit, in the lane of its tool and
+     * API key. Returns at once; the outcome is recorded by the lane's thread.
+     *
+     * @param input the input as given, secrets included (they never left this process)
+     * @return completes once the run has ended and its outcome is recorded (or could not be); completing it does
+     *         not affect the run
+     */
+    CompletableFuture<Void> runAccepted(String executionId, Tool tool, JsonNode input, String apiKeyId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runningHere.put(executionId, done);
+        ToolRef ref = ToolRegistry.refOf(tool.descriptor());
+        try {
+            lanes.submit(ref.name(), apiKeyId, () -> {
+                try {
+                    ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1,
+                            new RecordedSteps(executionId, Map.of()));
+                    execute(executionId, ref, tool, input, context);
+                    finishedHere.add(executionId);
+                } catch (RuntimeException e) {
+                    // The lease lapses with this node, or the recovery path finds no outcome and claims it again.
+                    log.warn("Could not record the outcome of execution {}; the recovery path will take it over: {}",
+                            executionId, e.toString());
+                } finally {
+                    vault.forget(executionId);
+                    runningHere.remove(executionId);
+                    done.complete(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            runningHere.remove(executionId);
+            done.complete(null);
+            throw e;
+        }
+        return done.copy();
     }
 
     @EventHandler
-    void on(ExecutionRequestedEvent event) {
-        run(event.executionId(), event.tool(), event.input());
+    void on(ExecutionRequestedEvent event) throws InterruptedException {
+        String executionId = event.executionId();
+        if (finishedHere.contains(executionId)) {
+            return;
+        }
+        CompletableFuture<Void> local = runningHere.get(executionId);
+        if (local != null) {
+            awaitLocal(local, event.tool());
+            if (finishedHere.contains(executionId)) {
+                return;
+            }
+        }
+        Optional<RecordedExecution> current = reader.read(executionId);
+        Instant giveUp = Instant.now().plusMillis(event.tool().timeoutMs()).plus(OUTCOME_GRACE);
+        while (current.isPresent() && !current.get().view().status().isTerminal() && current.get().runner() != null
+                && heartbeats.isAlive(current.get().runner()) && !runningHereEnded(executionId, current.get())
+                && Instant.now().isBefore(giveUp)) {
+            Thread.sleep(LEASE_RECHECK.toMillis());
+            current = reader.read(executionId);
+        }
+        if (current.isEmpty() || current.get().view().status().isTerminal()) {
+            return;
+        }
+        run(executionId, event.tool(), event.input());
+    }
+
+    /** This node's own runner is alive, but a run of it that is no longer in flight will record nothing more. */
+    private boolean runningHereEnded(String executionId, RecordedExecution execution) {
+        return runnerName().equals(execution.runner()) && !runningHere.containsKey(executionId);
+    }
+
+    private static void awaitLocal(CompletableFuture<Void> local, ToolRef ref) throws InterruptedException {
+        try {
+            local.get(ref.timeoutMs() + OUTCOME_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // read below what was recorded
+        }
     }
 
     /** A retry resumes the execution: the steps that already succeeded are skipped by {@link ToolContext#step}. */
@@ -93,7 +208,7 @@ class ToolRunner {
     }
 
     private void run(String executionId, ToolRef ref, Map<String, Object> recordedInput) {
-        StartDecision decision = record(new StartExecutionCommand(executionId, runnerName));
+        StartDecision decision = record(new StartExecutionCommand(executionId, runnerName()));
         if (decision != StartDecision.RUN) {
             vault.forget(executionId);
             return;
@@ -113,7 +228,12 @@ class ToolRunner {
         JsonNode input = SecretRedactor.restore(recorded, secrets.orElse(Map.of()));
         ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1,
                 new RecordedSteps(executionId, completedSteps(executionId)));
-        Future<Map<String, Object>> running = workers.submit(() -> tool.get().run(input, context));
+        execute(executionId, ref, tool.get(), input, context);
+    }
+
+    /** Runs the tool within its timeout and records the outcome. */
+    private void execute(String executionId, ToolRef ref, Tool tool, JsonNode input, ToolContext context) {
+        Future<Map<String, Object>> running = workers.submit(() -> tool.run(input, context));
         try {
             Map<String, Object> output = running.get(ref.timeoutMs(), TimeUnit.MILLISECONDS);
             record(new CompleteExecutionCommand(executionId, output));
@@ -127,7 +247,7 @@ class ToolRunner {
             } else {
                 // A message may quote an input; with secret inputs only the classes and stack frames are logged.
                 log.error("Tool {} threw while running execution {}", ref.name(), executionId,
-                        tool.get().descriptor().secretFields().isEmpty() ? cause : RedactedThrowable.of(cause));
+                        tool.descriptor().secretFields().isEmpty() ? cause : RedactedThrowable.of(cause));
                 fail(executionId, "tool_error", "the tool failed unexpectedly (" + cause.getClass().getSimpleName() + ")");
             }
         } catch (InterruptedException e) {
@@ -137,9 +257,16 @@ class ToolRunner {
         }
     }
 
-    /** Sends a command in a unit of work of its own, so that its events are stored when it returns. */
+    /**
+     * Sends a command in a unit of work of its own, so that its events are stored when it returns: from a lane's
+     * thread directly, from the processor's thread through another. A conflict on the aggregate's sequence (this
+     * node's cached copy was stale: another node appended) evicted the copy, so the command is sent once more.
+     */
     private <R> R record(Object command) {
-        Future<R> sent = recorders.submit(() -> commands.sendAndWait(command));
+        if (!CurrentUnitOfWork.isStarted()) {
+            return sendReloadingOnConflict(command);
+        }
+        Future<R> sent = recorders.submit(() -> sendReloadingOnConflict(command));
         try {
             return sent.get();
         } catch (InterruptedException e) {
@@ -149,6 +276,26 @@ class ToolRunner {
             throw e.getCause() instanceof RuntimeException runtime ? runtime
                     : new IllegalStateException("could not record " + command.getClass().getSimpleName(), e.getCause());
         }
+    }
+
+    private <R> R sendReloadingOnConflict(Object command) {
+        try {
+            return commands.sendAndWait(command);
+        } catch (RuntimeException e) {
+            if (!isConflict(e)) {
+                throw e;
+            }
+            return commands.sendAndWait(command);
+        }
+    }
+
+    private static boolean isConflict(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConcurrencyException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, Map<String, Object>> completedSteps(String executionId) {

@@ -19,6 +19,7 @@ import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.PlanExecutionCommand;
 import io.opsplane.api.execution.RecordStepFailedCommand;
 import io.opsplane.api.execution.RecordStepSucceededCommand;
+import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
@@ -75,6 +76,25 @@ class ToolExecutionTest {
                 .when(new RequestExecutionCommand(ID, IDEMPOTENT, INPUT, "because", ACTOR, "idem-1", "sha256:req", null, steps))
                 .expectEvents(new ExecutionRequestedEvent(ID, IDEMPOTENT, INPUT, "because", ACTOR, "idem-1", "sha256:req",
                         null, steps));
+    }
+
+    @Test
+    void requestsAndClaimsForTheAcceptingRunnerInOneCommit() {
+        fixture.givenNoPriorActivity()
+                .when(new RequestAndStartExecutionCommand(new RequestExecutionCommand(ID, NOT_IDEMPOTENT, INPUT, "because",
+                        ACTOR, "idem-1", "sha256:req", null), "runner-a"))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(requested(NOT_IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1));
+    }
+
+    @Test
+    void aRunClaimedAtAcceptanceIsNeverStartedAgainForANonIdempotentTool() {
+        fixture.givenCommands(new RequestAndStartExecutionCommand(new RequestExecutionCommand(ID, NOT_IDEMPOTENT, INPUT,
+                        "because", ACTOR, "idem-1", "sha256:req", null), "runner-a"))
+                .when(new StartExecutionCommand(ID, "runner-b"))
+                .expectResultMessagePayload(StartDecision.SKIP)
+                .expectEvents(new ExecutionUnknownEvent(ID, "the runner stopped after starting attempt 1 and the tool is"
+                        + " not idempotent: check the target system before retrying"));
     }
 
     @Test

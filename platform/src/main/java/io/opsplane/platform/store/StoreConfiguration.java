@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -15,6 +16,7 @@ import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenSto
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -25,7 +27,8 @@ import java.util.OptionalLong;
 /**
  * The store both applications share: Axon's serializers (Jackson 2, no default typing), the event
  * storage engine with a global position (ADR 0002), the token store, the event store with a short fetch delay so that another
- * process sees new events within tens of milliseconds, and a store health check.
+ * process sees new events within tens of milliseconds, a count of the commands sent to the store, and a store
+ * health check.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StoreProperties.class)
@@ -109,6 +112,16 @@ public class StoreConfiguration {
                         "eventStore"))
                 .fetchDelay(properties.fetchDelay().toMillis())
                 .build();
+    }
+
+    @Bean
+    StoreCommandCounter storeCommandCounter(MeterRegistry registry) {
+        return new StoreCommandCounter(registry);
+    }
+
+    @Bean
+    MongoClientSettingsBuilderCustomizer storeCommandCounting(StoreCommandCounter counter) {
+        return settings -> settings.addCommandListener(counter);
     }
 
     @Bean

@@ -1,0 +1,317 @@
+package io.opsplane.benchmarks;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Executions end to end through the base URL of a running system: real {@code service.healthcheck} executions
+ * against a target this benchmark serves itself on 127.0.0.1 (it answers after about 1 ms), from one client and from
+ * many, after a warm-up; then plans, and requests refused with 401. Reports p50/p99, requests/s, the plane's own
+ * time per execution (the answer's latency minus the tool's own {@code latencyMs}), and the store commands each
+ * execution and plan cost, read from both sides' {@code opsplane_store_commands_total} on
+ * {@code /actuator/prometheus}, per side (everything each sent meanwhile, background work included). Prints
+ * figures; asserts nothing. Every phase is bounded in requests and in time, so the run stops by itself.
+ * <p>
+ * Arguments: base URL, admin key, command-side URL, query-side URL, then optionally clients for the loaded phases
+ * (16), requests per phase (2000) and warm-up seconds (30). With {@code -Dbench.pids=store:123,command:456,...}
+ * (Linux) it also reports the CPU time each of those processes spent per request, read from {@code /proc}: on a
+ * machine shared with other work that is steadier than latency, which waits for the CPU as well.
+ */
+public final class ExecutionsBenchmark {
+
+    private static final Pattern KEY = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern TOOL_LATENCY = Pattern.compile("\"latencyMs\"\\s*:\\s*(\\d+)");
+    private static final Pattern STORE_COMMANDS = Pattern.compile(
+            "^opsplane_store_commands_total\\{[^}]*}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+    private static final String PLAN = """
+            {"tool":"tenant.onboard","mode":"plan","reason":"executions benchmark","input":{"tenantId":"bench-%d",\
+            "companyName":"Bench %d","adminEmail":"ops+%d@example.com","priceId":"price_bench"}}""";
+    private static final int PHASE_SECONDS = 60;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String commandSide;
+    private final String querySide;
+    private final AtomicLong ids = new AtomicLong(System.currentTimeMillis());
+    /** A key with {@code metrics:read}, for {@code /actuator/prometheus}. */
+    private String metricsKey;
+
+    private ExecutionsBenchmark(String base, String commandSide, String querySide) {
+        this.base = base;
+        this.commandSide = commandSide;
+        this.querySide = querySide;
+    }
+
+    /** One phase's answers: total latencies, the tool's own part, and what went wrong. */
+    private record Result(List<Long> nanos, List<Long> toolMillis, long unexpected, String firstUnexpected,
+                          double seconds, long commandSideStore, long querySideStore, Map<String, Long> cpuMillis) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+        int requests = args.length > 5 ? Integer.parseInt(args[5]) : 2000;
+        int warmUpSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 30;
+        // The target answers in two writes like any small server; without this the JDK server waits for the
+        // client's delayed ACK (~40 ms) and the tool, not the plane, would dominate.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        target.setExecutor(Executors.newFixedThreadPool(8));
+        target.createContext("/health", exchange -> {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        target.start();
+        String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/health";
+        String execution = """
+                {"tool":"service.healthcheck","reason":"executions benchmark","input":{"url":"%s"}}""".formatted(url);
+
+        ExecutionsBenchmark bench = new ExecutionsBenchmark(args[0], args[2], args[3]);
+        String key = bench.issueKey(args[1]);
+        bench.metricsKey = key;
+        System.out.printf("target %s; %d clients, %d requests per phase (at most %d s each), warm-up %d s%n", url,
+                          clients, requests, PHASE_SECONDS, warmUpSeconds);
+
+        IntFunction<HttpRequest> executeRequest = i -> bench.post("/v1/executions?wait=10", key, execution);
+        IntFunction<HttpRequest> planRequest = i -> {
+            long id = bench.ids.incrementAndGet();
+            return bench.post("/v1/executions", key, PLAN.formatted(id, id, id));
+        };
+        IntFunction<HttpRequest> refusedRequest = i -> bench.post("/v1/executions", "ops_not_a_key", execution);
+
+        // Uncounted: freshly started JVMs spend their first half minute compiling the hot path.
+        bench.run("warm-up", executeRequest, 200, clients, Integer.MAX_VALUE, warmUpSeconds);
+        bench.run("warm-up", planRequest, 200, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 3));
+        bench.run("warm-up", refusedRequest, 401, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 6));
+
+        report("executions, 1 client", bench.run("execute", executeRequest, 200, 1, requests / 4, PHASE_SECONDS));
+        report("executions, " + clients + " clients",
+               bench.run("execute", executeRequest, 200, clients, requests, PHASE_SECONDS));
+        report("plans, 1 client", bench.run("plan", planRequest, 200, 1, requests / 4, PHASE_SECONDS));
+        report("plans, " + clients + " clients", bench.run("plan", planRequest, 200, clients, requests, PHASE_SECONDS));
+        report("refused (401), 1 client", bench.run("refuse", refusedRequest, 401, 1, requests / 4, PHASE_SECONDS));
+        report("refused (401), " + clients + " clients",
+               bench.run("refuse", refusedRequest, 401, clients, requests, PHASE_SECONDS));
+        target.stop(0);
+        System.exit(0);
+    }
+
+    private HttpRequest post(String path, String key, String body) {
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private String issueKey(String adminKey) throws Exception {
+        String body = """
+                {"name":"executions-bench","principal":"agent:executions-bench","kind":"agent",\
+                "owner":"bench@example.com","scopes":["tools:execute","tools:plan","metrics:read"],\
+                "rateLimit":{"perMinute":6000000,"burst":100000}}""";
+        HttpResponse<String> response = http.send(post("/v1/api-keys", adminKey, body),
+                                                  HttpResponse.BodyHandlers.ofString());
+        Matcher key = KEY.matcher(response.body());
+        if (response.statusCode() != 201 || !key.find()) {
+            throw new IllegalStateException("issuing a key answered " + response.statusCode() + ": " + response.body());
+        }
+        String issued = key.group(1);
+        // The key is usable once the command side's credential projection has it.
+        for (int attempt = 0; attempt < 200; attempt++) {
+            HttpResponse<String> probe = http.send(post("/v1/executions", issued, PLAN.formatted(0, 0, 0)),
+                                                   HttpResponse.BodyHandlers.ofString());
+            if (probe.statusCode() != 401) {
+                return issued;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new IllegalStateException("the issued key was never accepted");
+    }
+
+    /**
+     * Closed-loop clients (each waits for its answer) send {@code requests} requests in all, or for {@code seconds},
+     * whichever ends first.
+     */
+    private Result run(String name, IntFunction<HttpRequest> request, int expected, int clients, int requests,
+                       int seconds) throws Exception {
+        List<Long> nanos = new ArrayList<>();
+        List<Long> toolMillis = new ArrayList<>();
+        AtomicLong unexpected = new AtomicLong();
+        String[] firstUnexpected = {null};
+        AtomicLong sent = new AtomicLong();
+        Map<String, Long> cpuBefore = cpuMillis();
+        long commandBefore = storeCommands(commandSide);
+        long queryBefore = storeCommands(querySide);
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService senders = Executors.newFixedThreadPool(clients);
+        for (int client = 0; client < clients; client++) {
+            senders.submit(() -> {
+                long i;
+                while ((i = sent.getAndIncrement()) < requests && System.nanoTime() < deadline) {
+                    long start = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request.apply((int) i),
+                                                                  HttpResponse.BodyHandlers.ofString());
+                        long took = System.nanoTime() - start;
+                        Matcher status = STATUS.matcher(response.body());
+                        boolean ok = response.statusCode() == expected && (expected != 200 || status.find()
+                                && (status.group(1).equals("succeeded") || status.group(1).equals("planned")));
+                        synchronized (nanos) {
+                            if (ok) {
+                                nanos.add(took);
+                                Matcher tool = TOOL_LATENCY.matcher(response.body());
+                                if (tool.find()) {
+                                    toolMillis.add(Long.parseLong(tool.group(1)));
+                                }
+                            } else {
+                                unexpected.incrementAndGet();
+                                if (firstUnexpected[0] == null) {
+                                    firstUnexpected[0] = response.statusCode() + " " + response.body();
+                                }
+                            }
+                        }
+                    } catch (Exception failed) {
+                        synchronized (nanos) {
+                            unexpected.incrementAndGet();
+                            if (firstUnexpected[0] == null) {
+                                firstUnexpected[0] = failed.toString();
+                            }
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        if (!senders.awaitTermination(seconds + 60L, TimeUnit.SECONDS)) {
+            senders.shutdownNow();
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        cpuMillis().forEach((process, millis) -> cpu.put(process, millis - cpuBefore.getOrDefault(process, 0L)));
+        return new Result(nanos, toolMillis, unexpected.get(), firstUnexpected[0], elapsed,
+                          storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore, cpu);
+    }
+
+    private static void report(String phase, Result result) {
+        List<Long> sorted = new ArrayList<>(result.nanos());
+        sorted.sort(Long::compare);
+        List<Long> tool = new ArrayList<>(result.toolMillis());
+        tool.sort(Long::compare);
+        int ok = sorted.size();
+        System.out.printf("%-28s %6d ok in %5.1f s = %7.1f/s   p50 %6.1f ms  p99 %6.1f ms", phase, ok,
+                          result.seconds(), ok / result.seconds(), millis(percentile(sorted, 50)),
+                          millis(percentile(sorted, 99)));
+        if (!tool.isEmpty()) {
+            System.out.printf("   tool p50 %d ms", percentile(tool, 50));
+        }
+        if (result.commandSideStore() >= 0 && result.querySideStore() >= 0 && ok > 0) {
+            System.out.printf("   store commands per request: command side %.1f, query side %.1f",
+                              (double) result.commandSideStore() / ok, (double) result.querySideStore() / ok);
+        }
+        System.out.println();
+        if (!result.cpuMillis().isEmpty() && ok > 0) {
+            StringBuilder cpu = new StringBuilder();
+            long total = 0;
+            for (Map.Entry<String, Long> process : result.cpuMillis().entrySet()) {
+                cpu.append(String.format(" %s %.2f", process.getKey(), (double) process.getValue() / ok));
+                total += process.getValue();
+            }
+            System.out.printf("%-28s CPU ms per request:%s, all %.2f%n", "", cpu, (double) total / ok);
+        }
+        if (result.unexpected() > 0) {
+            System.out.printf("%-28s %6d unexpected answers, the first: %s%n", "", result.unexpected(),
+                              abbreviate(result.firstUnexpected()));
+        }
+    }
+
+    private static long percentile(List<Long> sorted, int percent) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * percent / 100.0) - 1));
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    /** CPU time (user + system) of each process named in {@code bench.pids} so far, in ms; empty without it. */
+    private static Map<String, Long> cpuMillis() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        String pids = System.getProperty("bench.pids", "");
+        for (String entry : pids.split(",")) {
+            String[] nameAndPid = entry.split(":");
+            if (nameAndPid.length != 2) {
+                continue;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", nameAndPid[1].trim(), "stat"));
+                // Fields after the command name, which is in parentheses and may hold spaces: utime is the 14th
+                // field of the line, stime the 15th, both in clock ticks (100 per second on Linux).
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                cpu.put(nameAndPid[0].trim(), ticks * 10);
+            } catch (IOException | RuntimeException e) {
+                // the process is gone, or this is not Linux: leave it out
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * A side's store commands so far (everything it sent, background work included), or -1 when it does not
+     * expose them.
+     */
+    private long storeCommands(String side) {
+        try {
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(side + "/actuator/prometheus")).GET()
+                            .header("Authorization", "Bearer " + metricsKey)
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher counter = STORE_COMMANDS.matcher(metrics.body());
+            long sum = 0;
+            boolean any = false;
+            while (counter.find()) {
+                sum += (long) Double.parseDouble(counter.group(1));
+                any = true;
+            }
+            return any ? sum : -1;
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+}
