@@ -6,7 +6,7 @@ import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.query.consistency.ReadYourWrites;
-import io.opsplane.query.security.VisibleTools;
+import io.opsplane.query.index.Documents;
 import io.opsplane.query.web.QueryParameters;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -70,13 +70,16 @@ class ApprovalController {
         }
         readYourWrites.await(ApprovalProjection.PROCESSING_GROUP,
                 QueryParameters.position("minPosition", parameters.minPosition()));
-        List<ApprovalDocument> found = store.page(status, tool, after, limit, VisibleTools.criterion(key, "tool"));
+        Documents.Slice<ApprovalDocument> slice = store.page(status, tool, after, limit, key::mayUseTool);
+        List<ApprovalDocument> found = slice.items();
         List<ApprovalDocument> page = found.subList(0, Math.min(found.size(), limit));
         String nextCursor = null;
         if (found.size() > limit) {
             ApprovalDocument last = page.get(page.size() - 1);
             nextCursor = new ApprovalCursor(inbox, inbox ? last.expiresAtMillis() : last.createdPosition(), last.id())
                     .encode();
+        } else if (slice.resumeAfter() != null) {
+            nextCursor = new ApprovalCursor(inbox, slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
         }
         return new ApprovalPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
     }

@@ -4,16 +4,20 @@ import io.opsplane.api.approval.ApprovalRequestView;
 import io.opsplane.api.approval.ApprovalRequestViewReducer;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.history.History;
+import io.opsplane.query.index.PerBatch;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +34,7 @@ public class ApprovalProjection {
     static final String APPROVAL_AGGREGATE_TYPE = "ApprovalRequest";
     /** Payload fields left out of history entries: the view already holds them once. */
     private static final List<String> FIELDS_IN_VIEW = List.of("requestId", "input", "plan", "requestHash");
+    private static final String BATCH = ApprovalProjection.class.getName() + ".batch";
 
     private final ApprovalStore store;
     private final JsonMapper json;
@@ -39,13 +44,18 @@ public class ApprovalProjection {
         this.json = json;
     }
 
+    /** Every event, so that the batch's last one writes what the batch changed (see {@link PerBatch}). */
     @EventHandler
-    void on(Object event, DomainEventMessage<?> message, TrackingToken token) {
-        if (!APPROVAL_AGGREGATE_TYPE.equals(message.getType())) {
-            return;
+    void on(Object event, EventMessage<?> message, TrackingToken token) {
+        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.changes(), new LinkedHashMap<>()));
+        if (message instanceof DomainEventMessage<?> domain && APPROVAL_AGGREGATE_TYPE.equals(domain.getType())) {
+            fold(batch, domain.getAggregateIdentifier(), event, domain.getTimestamp(), domain.getSequenceNumber(),
+                    EventPositions.of(token));
         }
-        fold(message.getAggregateIdentifier(), event, message.getTimestamp(), message.getSequenceNumber(),
-                EventPositions.of(token));
+        if (PerBatch.atEnd()) {
+            store.write(batch.lists(), batch.documents().values());
+            batch.documents().clear();
+        }
     }
 
     @ResetHandler
@@ -53,8 +63,9 @@ public class ApprovalProjection {
         store.deleteAll();
     }
 
-    void fold(String requestId, Object event, Instant timestamp, long sequence, long position) {
-        Optional<ApprovalDocument> existing = store.findById(requestId);
+    private void fold(Batch batch, String requestId, Object event, Instant timestamp, long sequence, long position) {
+        Optional<ApprovalDocument> existing = Optional.ofNullable(batch.documents().get(requestId))
+                .or(() -> store.findById(requestId));
         if (existing.isPresent() && sequence <= existing.get().lastSequence()) {
             return;
         }
@@ -65,9 +76,15 @@ public class ApprovalProjection {
         }
         String history = History.append(json, existing.map(ApprovalDocument::history).orElse(null), event, timestamp,
                 sequence, position, FIELDS_IN_VIEW);
-        store.save(new ApprovalDocument(requestId, after.tool(), after.status().wireName(),
+        ApprovalDocument document = new ApprovalDocument(requestId, after.tool(), after.status().wireName(),
                 after.requestedBy() == null ? null : after.requestedBy().name(), after.createdAt(),
                 existing.map(ApprovalDocument::createdPosition).orElse(position),
-                after.expiresAt().toEpochMilli(), sequence, json.writeValueAsString(after), history));
+                after.expiresAt().toEpochMilli(), sequence, json.writeValueAsString(after), history);
+        store.relist(batch.lists(), existing.orElse(null), document);
+        batch.documents().put(requestId, document);
+    }
+
+    /** What one batch has read and changed so far. */
+    private record Batch(ApprovalStore.ListChanges lists, Map<String, ApprovalDocument> documents) {
     }
 }

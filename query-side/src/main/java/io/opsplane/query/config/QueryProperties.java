@@ -18,5 +18,5 @@ import java.time.Duration;
 public record QueryProperties(
         @DefaultValue("5s") Duration minPositionMaxWait,
         @DefaultValue("20ms") Duration minPositionPollInterval,
-        @DefaultValue("50") int projectionBatchSize) {
+        @DefaultValue("250") int projectionBatchSize) {
 }

@@ -4,6 +4,7 @@ import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.query.consistency.ReadYourWrites;
+import io.opsplane.query.index.Documents;
 import io.opsplane.query.web.QueryParameters;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,9 +38,11 @@ class EventLogController {
         EventLogFilter filter = parameters.toFilter();
         readYourWrites.await(EventLogProjection.PROCESSING_GROUP,
                 QueryParameters.position("minPosition", parameters.minPosition()));
-        List<EventLogDocument> found = store.page(filter, VisibleEntries.criterion(key));
+        Documents.Slice<EventLogDocument> slice = store.page(filter, entry -> VisibleEntries.visible(key, entry));
+        List<EventLogDocument> found = slice.items();
         List<EventLogDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
-        Long nextAfter = found.size() > filter.limit() ? page.get(page.size() - 1).position() : null;
+        Long nextAfter = found.size() > filter.limit() ? Long.valueOf(page.get(page.size() - 1).position())
+                : slice.resumeAfter() == null ? null : slice.resumeAfter().key();
         return new EventLogPage(page.stream().map(feed::item).toList(), nextAfter);
     }
 

@@ -1,7 +1,6 @@
 package io.opsplane.query.eventlog;
 
 import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.index.CompoundIndex;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 import java.time.Instant;
@@ -17,8 +16,6 @@ import java.time.Instant;
  *                 (and for entries projected before entries recorded it)
  */
 @Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + EventLogDocument.COLLECTION + "')}")
-@CompoundIndex(name = "by_type", def = "{'type': 1, '_id': 1}")
-@CompoundIndex(name = "by_aggregate", def = "{'aggregateId': 1, '_id': 1}")
 record EventLogDocument(
         @Id long position,
         String type,
@@ -31,4 +28,8 @@ record EventLogDocument(
         String tool) {
 
     static final String COLLECTION = "eventlog";
+
+    EventLogDocument withHash(String chainHash) {
+        return new EventLogDocument(position, type, aggregateId, sequence, timestamp, actor, payload, chainHash, tool);
+    }
 }

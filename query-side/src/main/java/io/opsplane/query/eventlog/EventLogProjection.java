@@ -4,6 +4,8 @@ import io.opsplane.api.audit.EventNames;
 import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import io.opsplane.eventstore.StoredEvent;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.index.KeyedIndex;
+import io.opsplane.query.index.PerBatch;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -17,7 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code eventlog} read model: every stored event as clients see it in the audit log. */
 @Component
@@ -30,6 +37,8 @@ public class EventLogProjection {
     private static final List<String> ACTOR_PROPERTIES =
             List.of("actor", "issuedBy", "revokedBy", "requestedBy", "approvedBy", "rejectedBy", "cancelledBy", "by");
 
+    private static final String BATCH = EventLogProjection.class.getName() + ".batch";
+
     private final EventLogStore store;
     private final JsonMapper json;
     private final SequencedMongoEventStorageEngine engine;
@@ -40,17 +49,49 @@ public class EventLogProjection {
         this.engine = engine;
     }
 
+    /**
+     * Every event. The batch's documents are written when its last event has been handled, with the hashes the event
+     * store chained them with, read for the whole batch at once.
+     */
     @EventHandler
     void on(Object payload, EventMessage<?> message, TrackingToken token) {
+        Map<Long, Pending> batch = PerBatch.state(BATCH, LinkedHashMap::new);
         long position = EventPositions.of(token);
         String aggregateId = message instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : null;
         Long sequence = message instanceof DomainEventMessage<?> domain ? domain.getSequenceNumber() : null;
         JsonNode payloadJson = payloadJson(payload);
         JsonNode actor = actor(payloadJson);
         Instant timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
-        store.save(new EventLogDocument(position, typeOf(payload), aggregateId, sequence, timestamp,
-                actor == null ? null : json.writeValueAsString(actor), json.writeValueAsString(payloadJson),
-                storedHash(position, message), toolOf(payloadJson, aggregateId)));
+        batch.put(position, new Pending(message.getIdentifier(), new EventLogDocument(position, typeOf(payload),
+                aggregateId, sequence, timestamp, actor == null ? null : json.writeValueAsString(actor),
+                json.writeValueAsString(payloadJson), null, toolOf(payloadJson, aggregateId))));
+        if (PerBatch.atEnd()) {
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(Map<Long, Pending> batch) {
+        Map<Long, StoredEvent> stored = storedEvents(batch.keySet());
+        List<EventLogDocument> documents = new ArrayList<>();
+        KeyedIndex.Changes lists = store.changes();
+        batch.forEach((position, pending) -> {
+            EventLogDocument document = pending.document().withHash(hashOf(position, pending.eventIdentifier(),
+                    stored.get(position)));
+            documents.add(document);
+            EventLogStore.list(lists, document);
+        });
+        store.write(documents, lists);
+    }
+
+    /** The batch's stored events, read in one go from its first position (placeholders between are skipped). */
+    private Map<Long, StoredEvent> storedEvents(Collection<Long> positions) {
+        long first = positions.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long last = positions.stream().mapToLong(Long::longValue).max().orElseThrow();
+        Map<Long, StoredEvent> stored = new HashMap<>();
+        engine.readStored(first - 1, (int) Math.min(Integer.MAX_VALUE, last - first + 1))
+                .forEach(event -> stored.put(event.position(), event));
+        return stored;
     }
 
     /**
@@ -73,16 +114,20 @@ public class EventLogProjection {
 
     /**
      * The hash the event store chained this event with, so that the log shows what {@code /v1/audit/verify} checks.
-     * One exact read by position.
+     * An event the batch read did not return (it cannot be, short of tampering) is read on its own.
      */
-    private String storedHash(long position, EventMessage<?> message) {
-        StoredEvent stored = engine.storedAt(position).orElseThrow(() -> new IllegalStateException(
-                "No stored event at position " + position + " for event " + message.getIdentifier()));
-        if (!stored.eventIdentifier().equals(message.getIdentifier())) {
+    private String hashOf(long position, String eventIdentifier, StoredEvent read) {
+        StoredEvent stored = read != null ? read : engine.storedAt(position).orElseThrow(() ->
+                new IllegalStateException("No stored event at position " + position + " for event " + eventIdentifier));
+        if (!stored.eventIdentifier().equals(eventIdentifier)) {
             throw new IllegalStateException("Position " + position + " holds event " + stored.eventIdentifier()
-                    + ", not " + message.getIdentifier());
+                    + ", not " + eventIdentifier);
         }
         return stored.hash();
+    }
+
+    /** An event of the batch, waiting for its hash. */
+    private record Pending(String eventIdentifier, EventLogDocument document) {
     }
 
     @ResetHandler

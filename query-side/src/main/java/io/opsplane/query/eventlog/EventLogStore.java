@@ -1,45 +1,75 @@
 package io.opsplane.query.eventlog;
 
+import io.opsplane.query.index.Documents;
+import io.opsplane.query.index.KeyedIndex;
 import io.opsplane.query.replay.ReadModels;
 import org.bson.Document;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.IndexOperations;
-import org.springframework.data.mongodb.core.index.IndexResolver;
-import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
- * The {@code eventlog} collection: one document per event, read in position order; and
- * {@code eventlog_tools}, the tool of each execution and approval request, found by id, so that every entry of
- * one can be labelled with its tool.
+ * The {@code eventlog} collection (one document per event, {@code _id} its position); the {@code eventlog_lists}
+ * index: every event, and the events of each type, of each aggregate and of each type within an aggregate, in
+ * position order; and {@code eventlog_tools}, the tool of each execution and approval request, found by id, so
+ * that every entry of one can be labelled with its tool. All are read by exact or {@code $in} matches on
+ * {@code _id} only.
  */
 @Component
 class EventLogStore {
 
+    static final String LISTS = "eventlog_lists";
+    /** Entries a page reads at most for a reader limited to some tools, so that a page's cost stays bounded. */
+    static final int MAX_SCANNED = 2_000;
+    /** Positions lie below 2^40. */
+    private static final int KEY_BITS = 40;
     static final String TOOLS = "eventlog_tools";
 
     private final MongoTemplate mongo;
+    private final KeyedIndex lists;
 
     EventLogStore(MongoTemplate mongo) {
         this.mongo = mongo;
-        IndexOperations indexes = mongo.indexOps(EventLogDocument.class);
-        IndexResolver.create(mongo.getConverter().getMappingContext())
-                .resolveIndexFor(EventLogDocument.class)
-                .forEach(indexes::createIndex);
+        this.lists = new KeyedIndex(mongo, LISTS, KEY_BITS);
     }
 
-    /** Inserts or replaces the event at its position; storing the same event again changes nothing. */
-    void save(EventLogDocument document) {
-        mongo.save(document);
+    KeyedIndex.Changes changes() {
+        return lists.changes();
+    }
+
+    /** Records the lists an event belongs to. */
+    static void list(KeyedIndex.Changes changes, EventLogDocument document) {
+        long at = document.timestamp().toEpochMilli();
+        String id = Long.toString(document.position());
+        changes.add(all(), document.position(), id, at);
+        changes.add(ofType(document.type()), document.position(), id, at);
+        if (document.aggregateId() != null) {
+            changes.add(ofAggregate(document.aggregateId(), null), document.position(), id, at);
+            changes.add(ofAggregate(document.aggregateId(), document.type()), document.position(), id, at);
+        }
+    }
+
+    /**
+     * Writes a batch: the documents first, then the lists, so that an event a list names is always readable (readers
+     * page on after the last event they saw; an entry without its document could make them skip it). Both writes
+     * are idempotent, so a batch redelivered after a crash in between changes nothing more.
+     */
+    void write(Collection<EventLogDocument> documents, KeyedIndex.Changes changes) {
+        Documents.replaceAll(mongo, EventLogDocument.COLLECTION, documents, document -> document.position());
+        lists.apply(changes);
     }
 
     Optional<EventLogDocument> findByPosition(long position) {
@@ -59,6 +89,7 @@ class EventLogStore {
     void deleteAll() {
         mongo.remove(new Query(), EventLogDocument.class);
         mongo.remove(new Query(), ReadModels.collection(TOOLS));
+        lists.deleteAll();
     }
 
     /** Records the tool of an aggregate (an execution or approval request), as its first event names it. */
@@ -74,20 +105,66 @@ class EventLogStore {
     }
 
     /**
-     * Up to {@code filter.limit() + 1} events, so that the caller knows whether the log goes on.
+     * Up to {@code filter.limit() + 1} events the reader may see, so that the caller knows whether the log goes on:
+     * the lists of the requested types (one list without types) after the cursor, merged in position order. A
+     * reader limited to some tools who sees few of the entries read gets fewer, and where to resume.
      *
-     * @param visible the entries the reading key may see ({@link VisibleEntries}); empty: all
+     * @param visible the entries the reading key may see ({@link VisibleEntries})
      */
-    List<EventLogDocument> page(EventLogFilter filter, Optional<Criteria> visible) {
-        List<Criteria> criteria = new ArrayList<>();
-        visible.ifPresent(criteria::add);
-        if (!filter.types().isEmpty()) {
-            criteria.add(where("type").in(filter.types()));
+    Documents.Slice<EventLogDocument> page(EventLogFilter filter, Predicate<EventLogDocument> visible) {
+        List<String> names = filter.types().isEmpty()
+                ? List.of(filter.aggregateId().map(id -> ofAggregate(id, null)).orElse(all()))
+                : filter.types().stream().distinct().map(type -> filter.aggregateId()
+                        .map(id -> ofAggregate(id, type)).orElse(ofType(type))).toList();
+        Long since = filter.since().map(java.time.Instant::toEpochMilli).orElse(null);
+        int wanted = filter.limit() + 1;
+        List<EventLogDocument> items = new ArrayList<>();
+        Long after = filter.after().isPresent() ? filter.after().getAsLong() : null;
+        int scanned = 0;
+        while (true) {
+            KeyedIndex.After from = after == null ? null : new KeyedIndex.After(after, Long.toString(after));
+            List<Long> positions = names.stream()
+                    .flatMap(name -> lists.read(new KeyedIndex.Page(name, false, from, since, null, wanted)).stream())
+                    .map(KeyedIndex.Entry::key).sorted().limit(wanted).toList();
+            for (EventLogDocument document : documents(positions)) {
+                if (visible.test(document) && items.size() < wanted) {
+                    items.add(document);
+                }
+            }
+            scanned += positions.size();
+            if (items.size() >= wanted || positions.size() < wanted) {
+                return new Documents.Slice<>(items, null);
+            }
+            after = positions.get(positions.size() - 1);
+            if (scanned >= MAX_SCANNED) {
+                return new Documents.Slice<>(items, new KeyedIndex.Entry(after, Long.toString(after), 0));
+            }
         }
-        filter.aggregateId().ifPresent(id -> criteria.add(where("aggregateId").is(id)));
-        filter.since().ifPresent(since -> criteria.add(where("timestamp").gte(since)));
-        filter.after().ifPresent(after -> criteria.add(where("_id").gt(after)));
-        Query query = criteria.isEmpty() ? new Query() : new Query(new Criteria().andOperator(criteria));
-        return mongo.find(query.with(Sort.by(Sort.Order.asc("_id"))).limit(filter.limit() + 1), EventLogDocument.class);
+    }
+
+    private List<EventLogDocument> documents(List<Long> positions) {
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, EventLogDocument> byPosition = new HashMap<>();
+        mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class)
+                .forEach(document -> byPosition.put(document.position(), document));
+        return positions.stream().map(byPosition::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private static String all() {
+        return "*";
+    }
+
+    private static String ofType(String type) {
+        return "ty=" + encode(type);
+    }
+
+    private static String ofAggregate(String aggregateId, String type) {
+        return "ag=" + encode(aggregateId) + (type == null ? "" : "&ty=" + encode(type));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -8,7 +8,7 @@ import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.query.consistency.ReadYourWrites;
-import io.opsplane.query.security.VisibleTools;
+import io.opsplane.query.index.Documents;
 import io.opsplane.query.web.QueryParameters;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -63,12 +63,16 @@ class ExecutionController {
         ExecutionFilter filter = parameters.toFilter();
         readYourWrites.await(ExecutionProjection.PROCESSING_GROUP,
                 QueryParameters.position("minPosition", parameters.minPosition()));
-        List<ExecutionDocument> found = store.page(filter, VisibleTools.criterion(key, "tool"));
+        Documents.Slice<ExecutionDocument> slice = store.page(filter, key::mayUseTool);
+        List<ExecutionDocument> found = slice.items();
         List<ExecutionDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
-        String nextCursor = found.size() > filter.limit()
-                ? new ExecutionCursor(page.get(page.size() - 1).createdPosition(),
-                page.get(page.size() - 1).executionId()).encode()
-                : null;
+        String nextCursor = null;
+        if (found.size() > filter.limit()) {
+            ExecutionDocument last = page.get(page.size() - 1);
+            nextCursor = new ExecutionCursor(last.createdPosition(), last.executionId()).encode();
+        } else if (slice.resumeAfter() != null) {
+            nextCursor = new ExecutionCursor(slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
+        }
         return new ExecutionPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
     }
 

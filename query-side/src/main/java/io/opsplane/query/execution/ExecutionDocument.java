@@ -1,7 +1,6 @@
 package io.opsplane.query.execution;
 
 import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.index.CompoundIndex;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 import java.time.Instant;
@@ -9,7 +8,8 @@ import java.time.Instant;
 /**
  * One execution in the {@code executions} read model. The view and the timeline are kept as JSON
  * text because tool inputs and outputs are arbitrary JSON whose keys may hold {@code .} or
- * {@code $}, which MongoDB field names reject; the fields beside them exist to filter and sort.
+ * {@code $}, which MongoDB field names reject; the fields beside them say which lists of
+ * {@code execution_lists} hold the execution (see {@link ExecutionLists}), and are read by {@code _id} only.
  *
  * @param actor           the principal of the actor ({@code actor.name} in the view), in normal form
  * @param createdPosition the position of the execution's first event; the list order
@@ -19,10 +19,6 @@ import java.time.Instant;
  * @param timeline        the execution's events as a JSON array, in order
  */
 @Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ExecutionDocument.COLLECTION + "')}")
-@CompoundIndex(name = "newest_first", def = "{'createdPosition': -1, '_id': -1}")
-@CompoundIndex(name = "by_tool", def = "{'tool': 1, 'createdPosition': -1, '_id': -1}")
-@CompoundIndex(name = "by_actor", def = "{'actor': 1, 'createdPosition': -1, '_id': -1}")
-@CompoundIndex(name = "by_status", def = "{'status': 1, 'createdPosition': -1, '_id': -1}")
 record ExecutionDocument(
         @Id String executionId,
         String tool,

@@ -4,21 +4,29 @@ import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.api.execution.ExecutionViewReducer;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.history.History;
+import io.opsplane.query.index.KeyedIndex;
+import io.opsplane.query.index.PerBatch;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code executions} read model: each execution's view, folded by {@link ExecutionViewReducer}
- * exactly as the command side folds it, and its timeline of events.
+ * exactly as the command side folds it, its timeline of events, and its entries in the newest-first lists. A batch
+ * of the processor reads each execution once and writes once, in bulk, when its last event has been handled.
  */
 @Component
 @ProcessingGroup(ExecutionProjection.PROCESSING_GROUP)
@@ -30,6 +38,7 @@ public class ExecutionProjection {
 
     /** Payload fields left out of timeline entries: the view already holds them once. */
     private static final List<String> FIELDS_IN_VIEW = List.of("executionId", "input", "output", "plan");
+    private static final String BATCH = ExecutionProjection.class.getName() + ".batch";
 
     private final ExecutionStore store;
     private final JsonMapper json;
@@ -40,15 +49,21 @@ public class ExecutionProjection {
     }
 
     /**
-     * Every event of a {@code ToolExecution} stream, whatever its type: the shared reducer decides
-     * what each one means, so an event type added later is folded without a handler here.
+     * Every event: those of a {@code ToolExecution} stream are folded, whatever their type (the shared reducer decides
+     * what each one means, so an event type added later is folded without a handler here); every event is seen, so
+     * that the batch's last one writes what the batch changed.
      */
     @EventHandler
-    void on(Object event, DomainEventMessage<?> message, TrackingToken token) {
-        if (!EXECUTION_AGGREGATE_TYPE.equals(message.getType())) {
-            return;
+    void on(Object event, EventMessage<?> message, TrackingToken token) {
+        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.changes()));
+        if (message instanceof DomainEventMessage<?> domain && EXECUTION_AGGREGATE_TYPE.equals(domain.getType())) {
+            fold(batch, domain.getAggregateIdentifier(), event, domain.getTimestamp(), domain.getSequenceNumber(),
+                    token);
         }
-        fold(message.getAggregateIdentifier(), event, message.getTimestamp(), message.getSequenceNumber(), token);
+        if (PerBatch.atEnd()) {
+            store.write(batch.lists, batch.documents.values());
+            batch.documents.clear();
+        }
     }
 
     @ResetHandler
@@ -56,8 +71,10 @@ public class ExecutionProjection {
         store.deleteAll();
     }
 
-    private void fold(String executionId, Object event, Instant timestamp, long sequence, TrackingToken token) {
-        Optional<ExecutionDocument> existing = store.findById(executionId);
+    private void fold(Batch batch, String executionId, Object event, Instant timestamp, long sequence,
+                      TrackingToken token) {
+        Optional<ExecutionDocument> existing = Optional.ofNullable(batch.documents.get(executionId))
+                .or(() -> store.findById(executionId));
         if (existing.isPresent() && sequence <= existing.get().lastSequence()) {
             return;
         }
@@ -66,7 +83,7 @@ public class ExecutionProjection {
         ExecutionView after = ExecutionViewReducer.apply(before, event, timestamp, position);
         String timeline = History.append(json, existing.map(ExecutionDocument::timeline).orElse(null), event,
                 timestamp, sequence, position, FIELDS_IN_VIEW);
-        store.save(new ExecutionDocument(
+        ExecutionDocument document = new ExecutionDocument(
                 executionId,
                 after.tool(),
                 after.status() == null ? null : ExecutionStore.wireName(after.status()),
@@ -76,6 +93,31 @@ public class ExecutionProjection {
                 existing.map(ExecutionDocument::createdPosition).orElse(position),
                 sequence,
                 json.writeValueAsString(after),
-                timeline));
+                timeline);
+        relist(batch.lists, existing.orElse(null), document);
+        batch.documents.put(executionId, document);
+    }
+
+    /** Moves the execution between lists when a value it is listed by changed (its status, mostly). */
+    private static void relist(KeyedIndex.Changes lists, ExecutionDocument before, ExecutionDocument after) {
+        Set<String> old = before == null ? Set.of() : new HashSet<>(listsOf(before));
+        Set<String> now = new HashSet<>(listsOf(after));
+        long at = after.createdAt() == null ? 0 : after.createdAt().toEpochMilli();
+        old.stream().filter(list -> !now.contains(list))
+                .forEach(list -> lists.remove(list, before.createdPosition(), before.executionId()));
+        now.stream().filter(list -> !old.contains(list))
+                .forEach(list -> lists.add(list, after.createdPosition(), after.executionId(), at));
+    }
+
+    private static List<String> listsOf(ExecutionDocument document) {
+        return ExecutionLists.of(document.tool(), document.status(), document.mode(), document.actor());
+    }
+
+    /** What one batch has read and changed so far. */
+    private record Batch(KeyedIndex.Changes lists, Map<String, ExecutionDocument> documents) {
+
+        Batch(KeyedIndex.Changes lists) {
+            this(lists, new LinkedHashMap<>());
+        }
     }
 }

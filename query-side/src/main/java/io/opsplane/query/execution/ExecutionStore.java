@@ -2,69 +2,83 @@ package io.opsplane.query.execution;
 
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.api.execution.ExecutionStatus;
-import org.springframework.data.domain.Sort;
+import io.opsplane.query.index.Documents;
+import io.opsplane.query.index.KeyedIndex;
+import io.opsplane.query.replay.ReadModels;
+import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.index.IndexOperations;
-import org.springframework.data.mongodb.core.index.IndexResolver;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-
-/** The {@code executions} collection: lookups by id and newest-first pages. */
+/**
+ * The {@code executions} collection (one document per execution, read by {@code _id}) and the {@code execution_lists}
+ * index that orders them newest first per combination of filters (see {@link ExecutionLists}). Both are read by
+ * exact or {@code $in} matches on {@code _id} only, so a page costs the same however many executions are stored.
+ */
 @Component
 class ExecutionStore {
 
+    static final String LISTS = "execution_lists";
+    /** Creation positions lie below 2^40. */
+    private static final int KEY_BITS = 40;
+    /** Entries a page reads at most for a reader limited to some tools, so that a page's cost stays bounded. */
+    static final int MAX_SCANNED = 2_000;
+
     private final MongoTemplate mongo;
+    private final KeyedIndex lists;
 
     ExecutionStore(MongoTemplate mongo) {
         this.mongo = mongo;
-        IndexOperations indexes = mongo.indexOps(ExecutionDocument.class);
-        IndexResolver.create(mongo.getConverter().getMappingContext())
-                .resolveIndexFor(ExecutionDocument.class)
-                .forEach(indexes::createIndex);
+        this.lists = new KeyedIndex(mongo, LISTS, KEY_BITS);
     }
 
     Optional<ExecutionDocument> findById(String executionId) {
         return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class));
     }
 
-    void save(ExecutionDocument document) {
-        mongo.save(document);
-    }
-
-    void deleteAll() {
-        mongo.remove(new Query(), ExecutionDocument.class);
+    KeyedIndex.Changes changes() {
+        return lists.changes();
     }
 
     /**
-     * Up to {@code filter.limit() + 1} documents, so that the caller knows whether a next page exists.
-     *
-     * @param visible the tools the reading key may see ({@link io.opsplane.query.security.VisibleTools}); empty: all
+     * Writes a batch: the list changes first, then the documents. A crash in between leaves the documents as they
+     * were, so the redelivered batch recomputes the same list changes, which are idempotent.
      */
-    List<ExecutionDocument> page(ExecutionFilter filter, Optional<Criteria> visible) {
-        List<Criteria> criteria = new ArrayList<>();
-        visible.ifPresent(criteria::add);
-        filter.tool().ifPresent(tool -> criteria.add(where("tool").is(tool)));
-        filter.status().ifPresent(status -> criteria.add(where("status").is(wireName(status))));
-        filter.mode().ifPresent(mode -> criteria.add(where("mode").is(wireName(mode))));
-        filter.actor().ifPresent(actor -> criteria.add(where("actor").is(actor)));
-        filter.since().ifPresent(since -> criteria.add(where("createdAt").gte(since)));
-        filter.until().ifPresent(until -> criteria.add(where("createdAt").lt(until)));
-        filter.after().ifPresent(cursor -> criteria.add(new Criteria().orOperator(
-                where("createdPosition").lt(cursor.createdPosition()),
-                where("createdPosition").is(cursor.createdPosition()).and("_id").lt(cursor.executionId()))));
-        Query query = criteria.isEmpty() ? new Query() : new Query(new Criteria().andOperator(criteria));
-        query.with(Sort.by(Sort.Order.desc("createdPosition"), Sort.Order.desc("_id")))
-                .limit(filter.limit() + 1);
-        query.fields().exclude("timeline");
-        return mongo.find(query, ExecutionDocument.class);
+    void write(KeyedIndex.Changes changes, Collection<ExecutionDocument> documents) {
+        lists.apply(changes);
+        Documents.replaceAll(mongo, ExecutionDocument.COLLECTION, documents, ExecutionDocument::executionId);
+    }
+
+    void deleteAll() {
+        mongo.getCollection(ReadModels.collection(ExecutionDocument.COLLECTION)).deleteMany(new Document());
+        lists.deleteAll();
+    }
+
+    /**
+     * Up to {@code filter.limit() + 1} documents, so that the caller knows whether a next page exists; fewer, with
+     * where to resume, when the reader sees only some tools and few of them among the entries read.
+     *
+     * @param visibleTool the tools the reading key may see ({@link io.opsplane.query.security.VisibleTools})
+     */
+    Documents.Slice<ExecutionDocument> page(ExecutionFilter filter, Predicate<String> visibleTool) {
+        if (filter.tool().isPresent() && !visibleTool.test(filter.tool().get())) {
+            return new Documents.Slice<>(List.of(), null);
+        }
+        KeyedIndex.Page page = new KeyedIndex.Page(ExecutionLists.of(filter), true,
+                filter.after().map(cursor -> new KeyedIndex.After(cursor.createdPosition(), cursor.executionId()))
+                        .orElse(null),
+                filter.since().map(java.time.Instant::toEpochMilli).orElse(null),
+                filter.until().map(java.time.Instant::toEpochMilli).orElse(null),
+                filter.limit() + 1);
+        // An entry is written just before its document; one without a document yet is a new execution at the head.
+        return Documents.visiblePage(lists, page, ids -> Documents.inOrder(mongo, ExecutionDocument.COLLECTION,
+                        ExecutionDocument.class, ids, ExecutionDocument::executionId, "timeline"),
+                document -> visibleTool.test(document.tool()), MAX_SCANNED);
     }
 
     static String wireName(ExecutionStatus status) {

@@ -68,15 +68,17 @@ class MetricsController {
         byTool.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             Figures figures = entry.getValue();
             all.merge(figures);
-            if (figures.executions + figures.succeeded + figures.failed + figures.unknown > 0) {
-                toolMetrics.add(new ToolMetrics(entry.getKey(), figures.executions, figures.failed, figures.errorRate(),
-                        figures.percentile(0.50), figures.percentile(0.95), figures.percentile(0.99)));
+            if (figures.executions > 0 || figures.retries > 0) {
+                toolMetrics.add(new ToolMetrics(entry.getKey(), figures.executions, figures.succeeded, figures.failed,
+                        figures.unknown, figures.retries, figures.errorRate(), figures.percentile(0.50),
+                        figures.percentile(0.95), figures.percentile(0.99)));
             }
         });
         // Both applications count refusals into the same per-minute documents; the window is whole minutes too.
         long rateLimited = rateLimiter.rejectionsBetween(from.toEpochMilli(), to.toEpochMilli());
         return new MetricsView(window, from, to,
-                new Totals(all.executions, all.succeeded, all.failed, all.plans, store.pending(), rateLimited),
+                new Totals(all.executions, all.succeeded, all.failed, all.unknown, all.retries, all.plans,
+                        store.pending(), rateLimited),
                 toolMetrics,
                 new Approvals(all.approvalsRequested, all.approvalsApproved, all.approvalsRejected,
                         all.approvalsExpired, DurationHistogram.percentile(all.decisions, 0.5)));
@@ -109,6 +111,7 @@ class MetricsController {
         long succeeded;
         long failed;
         long unknown;
+        long retries;
         long plans;
         long approvalsRequested;
         long approvalsApproved;
@@ -122,6 +125,7 @@ class MetricsController {
             succeeded += number(bucket, "succeeded");
             failed += number(bucket, "failed");
             unknown += number(bucket, "unknown");
+            retries += number(bucket, "retries");
             plans += number(bucket, "plans");
             approvalsRequested += number(bucket, "approvalsRequested");
             approvalsApproved += number(bucket, "approvalsApproved");
@@ -143,6 +147,7 @@ class MetricsController {
             succeeded += other.succeeded;
             failed += other.failed;
             unknown += other.unknown;
+            retries += other.retries;
             plans += other.plans;
             approvalsRequested += other.approvalsRequested;
             approvalsApproved += other.approvalsApproved;
@@ -152,7 +157,7 @@ class MetricsController {
             other.decisions.forEach((index, count) -> decisions.merge(index, count, Long::sum));
         }
 
-        /** Failed among the executions that finished (succeeded or failed) in the window. */
+        /** Failed among the executions whose latest outcome in the window is a success or a failure. */
         double errorRate() {
             long finished = succeeded + failed;
             return finished == 0 ? 0.0 : (double) failed / finished;
@@ -176,11 +181,12 @@ class MetricsController {
                        Approvals approvals) {
     }
 
-    record Totals(long executions, long succeeded, long failed, long plans, long pendingApprovals, long rateLimited) {
+    record Totals(long executions, long succeeded, long failed, long unknown, long retries, long plans,
+                  long pendingApprovals, long rateLimited) {
     }
 
-    record ToolMetrics(String tool, long executions, long failed, double errorRate, Long p50Ms, Long p95Ms,
-                       Long p99Ms) {
+    record ToolMetrics(String tool, long executions, long succeeded, long failed, long unknown, long retries,
+                       double errorRate, Long p50Ms, Long p95Ms, Long p99Ms) {
     }
 
     record Approvals(long requested, long approved, long rejected, long expired, Long medianDecisionMs) {

@@ -1,5 +1,10 @@
 package io.opsplane.query.metrics;
 
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
 import io.opsplane.query.replay.ReadModels;
 import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
@@ -9,17 +14,22 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
  * The pre-aggregated metrics: one document per tool and minute, and one per tool and hour, holding counters and a
- * duration histogram; the tool each execution ran; the tools ever seen. Every counter update is guarded by the event's
+ * duration histogram; where each execution is counted ({@link ExecutionTally}); the tools ever seen. Every counter update is guarded by the event's
  * position in the same single-document update, so a redelivered event (positions arrive in order) counts once.
  */
 @Component
@@ -38,13 +48,102 @@ class MetricsStore {
         this.mongo = mongo;
     }
 
-    /** Adds {@code counters} to the minute and the hour buckets of {@code tool} holding {@code at}, once per position. */
-    void count(String tool, Instant at, long position, Update counters) {
-        Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
-        Instant hour = at.truncatedTo(ChronoUnit.HOURS);
-        guardedInc(minuteKey(tool, minute), tool, minute, position, counters);
-        guardedInc(hourKey(tool, hour), tool, hour, position, counters);
-        mongo.upsert(new Query(where("_id").is(tool)), new Update().setOnInsert("since", at), ReadModels.collection(TOOLS));
+    /**
+     * Writes a batch of counted events. Each bucket takes the changes of the events after the position it has
+     * counted up to (read first, in one {@code $in}), summed, in one bulk write guarded by that position; then the
+     * tallies and the tools seen. A bucket's fields and position come out as if the events had been applied one by
+     * one, whatever the batch boundaries, so a replay rebuilds identical documents. The tallies are written last: an
+     * event redelivered after a crash in between recomputes the same changes from the tallies it left unchanged,
+     * and the buckets that already took them skip them by their position.
+     */
+    void write(List<MetricsBatch.Counted> events, Map<String, ExecutionTally> tallies, Map<String, Instant> toolsSeen) {
+        List<Map<String, BucketChanges.Bucket>> perEvent = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (MetricsBatch.Counted event : events) {
+            Map<String, BucketChanges.Bucket> changed = event.changes().nonZero();
+            perEvent.add(changed);
+            keys.addAll(changed.keySet());
+        }
+        Map<String, Long> counted = lastPositions(keys);
+        Map<String, Pending> pending = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            long position = events.get(i).position();
+            perEvent.get(i).forEach((key, bucket) -> {
+                if (position > counted.getOrDefault(key, -1L)) {
+                    pending.computeIfAbsent(key, k -> new Pending(bucket, position)).add(bucket.deltas(), position);
+                }
+            });
+        }
+        List<WriteModel<Document>> updates = new ArrayList<>();
+        pending.forEach((key, bucket) -> updates.add(new UpdateOneModel<>(
+                new Document("_id", key).append(LAST_POSITION, new Document("$lt", bucket.first)),
+                new Document("$inc", new Document(bucket.deltas))
+                        .append("$set", new Document(LAST_POSITION, bucket.last))
+                        .append("$setOnInsert", new Document("tool", bucket.bucket.tool())
+                                .append("start", Date.from(bucket.bucket.start()))),
+                new UpdateOptions().upsert(true))));
+        bulk(BUCKETS, updates);
+        List<WriteModel<Document>> tallyUpdates = new ArrayList<>();
+        tallies.forEach((executionId, tally) -> tallyUpdates.add(new UpdateOneModel<>(
+                new Document("_id", executionId).append(LAST_POSITION, new Document("$lt", tally.position())),
+                new Document("$set", tally.toDocument()), new UpdateOptions().upsert(true))));
+        bulk(EXECUTIONS, tallyUpdates);
+        List<WriteModel<Document>> tools = new ArrayList<>();
+        toolsSeen.forEach((tool, at) -> tools.add(new UpdateOneModel<>(new Document("_id", tool),
+                new Document("$setOnInsert", new Document("since", Date.from(at))), new UpdateOptions().upsert(true))));
+        bulk(TOOLS, tools);
+    }
+
+    /** One bucket's summed changes in a batch, and the first and last position that changed it. */
+    private static final class Pending {
+
+        final BucketChanges.Bucket bucket;
+        final long first;
+        long last;
+        final Map<String, Object> deltas = new LinkedHashMap<>();
+
+        Pending(BucketChanges.Bucket bucket, long first) {
+            this.bucket = bucket;
+            this.first = first;
+        }
+
+        void add(Map<String, Long> changes, long position) {
+            changes.forEach((field, delta) -> deltas.merge(field, delta, (a, b) -> (Long) a + (Long) b));
+            last = position;
+        }
+    }
+
+    private Map<String, Long> lastPositions(Collection<String> keys) {
+        Map<String, Long> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        mongo.getCollection(ReadModels.collection(BUCKETS))
+                .find(new Document("_id", new Document("$in", new ArrayList<>(keys))))
+                .projection(new Document(LAST_POSITION, 1))
+                .forEach(document -> found.put(document.getString("_id"),
+                        ((Number) document.get(LAST_POSITION)).longValue()));
+        return found;
+    }
+
+    /** A bulk of guarded upserts; a duplicate key means a guard found the change applied already. */
+    private void bulk(String collection, List<WriteModel<Document>> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        try {
+            mongo.getCollection(ReadModels.collection(collection)).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteErrors().stream().anyMatch(error -> error.getCode() != 11000)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Where the metrics last counted an execution, if they have seen it. */
+    Optional<ExecutionTally> tally(String executionId) {
+        return Optional.ofNullable(mongo.findById(executionId, Document.class, ReadModels.collection(EXECUTIONS)))
+                .map(ExecutionTally::of);
     }
 
     private void guardedInc(String id, String tool, Instant start, long position, Update counters) {
@@ -80,15 +179,6 @@ class MetricsStore {
     Optional<Document> request(String requestId) {
         return Optional.ofNullable(mongo.findById(REQUEST_PREFIX + requestId, Document.class,
                 ReadModels.collection(EXECUTIONS)));
-    }
-
-    void rememberTool(String executionId, String tool) {
-        mongo.upsert(new Query(where("_id").is(executionId)), new Update().set("tool", tool), ReadModels.collection(EXECUTIONS));
-    }
-
-    Optional<String> toolOf(String executionId) {
-        Document found = mongo.findById(executionId, Document.class, ReadModels.collection(EXECUTIONS));
-        return Optional.ofNullable(found).map(document -> document.getString("tool"));
     }
 
     List<String> tools() {

@@ -26,12 +26,12 @@ public class ReadModels {
 
     /** The replayable read models and their collections' base names. */
     public static final Map<String, List<String>> COLLECTIONS = Map.of(
-            "executions", List.of("executions"),
-            "eventlog", List.of("eventlog", "eventlog_tools"),
+            "executions", List.of("executions", "execution_lists"),
+            "eventlog", List.of("eventlog", "eventlog_tools", "eventlog_lists"),
             "metrics", List.of("metrics_buckets", "metrics_executions", "metrics_tools"),
             "api-keys", List.of("api_keys"),
             "tools", List.of("tools"),
-            "approvals", List.of("approval_requests"),
+            "approvals", List.of("approval_requests", "approval_lists"),
             "webhooks", List.of("webhooks"));
 
     /** Each collection's read model, the inverse of {@link #COLLECTIONS}. */

@@ -13,10 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import tools.jackson.databind.JsonNode;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -115,12 +111,7 @@ class MetricsEndpointsTest {
     @Test
     void exposesExecutionCountersAndProjectionLagToPrometheus() throws Exception {
         app.get("/v1/metrics?window=15m&minPosition=" + head, key);
-        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(app.baseUrl() + "/actuator/prometheus"))
-                        .header("Authorization", "Bearer " + key).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-
-        assertThat(scrape.body())
+        assertThat(app.prometheus(key))
                 .contains("opsplane_executions_total{status=\"succeeded\",tool=\"service.healthcheck\"} 8.0")
                 .contains("opsplane_execution_duration_seconds_bucket")
                 .contains("opsplane_projection_lag{processor=\"metrics\"}")

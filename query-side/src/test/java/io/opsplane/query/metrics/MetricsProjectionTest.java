@@ -9,10 +9,16 @@ import io.opsplane.api.approval.ApprovalRequestedEvent;
 import io.opsplane.api.approval.RequestApprovedEvent;
 import io.opsplane.api.approval.RequestRejectedEvent;
 import io.opsplane.api.execution.ExecutionFailedEvent;
+import io.opsplane.api.execution.ExecutionRetriedEvent;
 import io.opsplane.api.execution.ToolRef;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
+import io.opsplane.api.execution.ExecutionRequestedEvent;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericTrackedEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ReplayStatus;
@@ -25,6 +31,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -69,16 +76,18 @@ class MetricsProjectionTest {
                 message(T0.plusSeconds(90)), token(3), live());
         projection.on(planned("e-3", "billing.refund", ALICE), message(T0), token(4), live());
 
+        // e-2 counts in the minute of its latest activity, its failure: it moved out of 10:15.
         Document minute = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:15:00Z")));
-        assertThat(minute.getInteger("executions")).isEqualTo(2);
-        assertThat(minute.getInteger("succeeded")).isEqualTo(1);
-        assertThat(minute.getInteger("plans")).isEqualTo(1);
+        assertThat(minute.getLong("executions")).isEqualTo(1);
+        assertThat(minute.getLong("succeeded")).isEqualTo(1);
+        assertThat(minute.getLong("plans")).isEqualTo(1);
         assertThat(minute.get("failed")).isNull();
         Document next = bucket(MetricsStore.minuteKey("billing.refund", Instant.parse("2026-11-24T10:17:00Z")));
-        assertThat(next.getInteger("failed")).isEqualTo(1);
+        assertThat(next.getLong("executions")).isEqualTo(1);
+        assertThat(next.getLong("failed")).isEqualTo(1);
         Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
-        assertThat(hour.getInteger("executions")).isEqualTo(2);
-        assertThat(hour.getInteger("failed")).isEqualTo(1);
+        assertThat(hour.getLong("executions")).isEqualTo(2);
+        assertThat(hour.getLong("failed")).isEqualTo(1);
         assertThat(hour.get("durations", Document.class).values()).hasSize(2);
         assertThat(store.tools()).containsExactly("billing.refund");
         assertThat(meters.get("opsplane.executions").tag("tool", "billing.refund").tag("status", "failed").counter()
@@ -94,9 +103,102 @@ class MetricsProjectionTest {
         }
 
         Document minute = bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")));
-        assertThat(minute.getInteger("executions")).isEqualTo(1);
-        assertThat(minute.getInteger("succeeded")).isEqualTo(1);
-        assertThat(minute.get("durations", Document.class).values()).containsExactly(1);
+        assertThat(minute.getLong("executions")).isEqualTo(1);
+        assertThat(minute.getLong("succeeded")).isEqualTo(1);
+        assertThat(minute.get("durations", Document.class).values()).containsExactly(1L);
+    }
+
+    @Test
+    void aRetriedExecutionMovesToItsLatestOutcomeOnceAlsoWhenEventsAreRedelivered() {
+        Instant later = T0.plusSeconds(3600);
+        for (int delivery = 0; delivery < 2; delivery++) {
+            projection.on(requested("e-1", "tenant.onboard", ALICE), message(T0), token(0));
+            projection.on(new ExecutionFailedEvent("e-1", new ExecutionError("step_failed", "no"), 900),
+                    message(T0), token(1), live());
+            projection.on(new ExecutionRetriedEvent("e-1", io.opsplane.query.support.ExecutionEvents.tool(
+                    "tenant.onboard"), Map.of(), ALICE), message(later), token(2), live());
+            projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 40), message(later), token(3), live());
+        }
+
+        Document before = bucket(MetricsStore.minuteKey("tenant.onboard", Instant.parse("2026-11-24T10:15:00Z")));
+        assertThat(before.getLong("executions")).isZero();
+        assertThat(before.getLong("failed")).isZero();
+        assertThat(before.get("durations", Document.class).getLong(Integer.toString(DurationHistogram.bucketOf(900))))
+                .isZero();
+        Document after = bucket(MetricsStore.minuteKey("tenant.onboard", Instant.parse("2026-11-24T11:15:00Z")));
+        assertThat(after.getLong("executions")).isEqualTo(1);
+        assertThat(after.getLong("succeeded")).isEqualTo(1);
+        assertThat(after.getLong("retries")).isEqualTo(1);
+        assertThat(after.get("failed")).isNull();
+        assertThat(after.get("durations", Document.class))
+                .isEqualTo(new Document(Integer.toString(DurationHistogram.bucketOf(40)), 1L));
+        assertThat(store.tally("e-1")).get().extracting(ExecutionTally::outcome, ExecutionTally::position)
+                .containsExactly("succeeded", 3L);
+        assertThat(meters.get("opsplane.execution.retries").tag("tool", "tenant.onboard").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWritesTheSameDocumentsAsItsEventsOneByOne() {
+        List<EventMessage<?>> events = new ArrayList<>();
+        ToolRef onboard = io.opsplane.query.support.ExecutionEvents.tool("tenant.onboard");
+        events.add(tracked(0, T0, requested("e-1", "tenant.onboard", ALICE)));
+        events.add(tracked(1, T0, requested("e-2", "billing.refund", ALICE)));
+        events.add(tracked(2, T0.plusSeconds(1), new ExecutionFailedEvent("e-1", new ExecutionError("x", "y"), 900)));
+        events.add(tracked(3, T0.plusSeconds(2), new ApprovalRequestedEvent("a-1", onboard, Map.of(), "sha256:1", null,
+                "r", ALICE, 1, T0.plusSeconds(3600), null, "h1")));
+        events.add(tracked(4, T0.plusSeconds(70), new ExecutionRetriedEvent("e-1", onboard, Map.of(), ALICE)));
+        events.add(tracked(5, T0.plusSeconds(71), new ExecutionSucceededEvent("e-1", Map.of(), 40)));
+        events.add(tracked(6, T0.plusSeconds(72), "an event the metrics do not count"));
+        events.add(tracked(7, T0.plusSeconds(73), new ExecutionSucceededEvent("e-2", Map.of(), 70)));
+        for (EventMessage<?> event : events) {
+            handle(event);
+        }
+        List<Document> oneByOne = everything();
+        projection.reset();
+
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(events);
+        batch.execute(() -> handle((EventMessage<?>) CurrentUnitOfWork.get().getMessage()));
+
+        assertThat(everything()).isEqualTo(oneByOne).isNotEmpty();
+        Document minute = bucket(MetricsStore.minuteKey("tenant.onboard", Instant.parse("2026-11-24T10:16:00Z")));
+        assertThat(minute.getLong("executions")).isEqualTo(1);
+        assertThat(minute.getLong("succeeded")).isEqualTo(1);
+        assertThat(minute.getLong("retries")).isEqualTo(1);
+        assertThat(minute.getLong(MetricsStore.LAST_POSITION)).isEqualTo(5);
+    }
+
+    /** Dispatches as Axon does: the most specific handler of the projection. */
+    private void handle(EventMessage<?> message) {
+        TrackingToken token = ((TrackedEventMessage<?>) message).trackingToken();
+        Object payload = message.getPayload();
+        if (payload instanceof ExecutionRequestedEvent event) {
+            projection.on(event, message, token);
+        } else if (payload instanceof ExecutionFailedEvent event) {
+            projection.on(event, message, token, live());
+        } else if (payload instanceof ExecutionRetriedEvent event) {
+            projection.on(event, message, token, live());
+        } else if (payload instanceof ExecutionSucceededEvent event) {
+            projection.on(event, message, token, live());
+        } else if (payload instanceof ApprovalRequestedEvent event) {
+            projection.on(event, message, token, live());
+        } else {
+            projection.on(payload);
+        }
+    }
+
+    private static EventMessage<?> tracked(long position, Instant timestamp, Object payload) {
+        return new GenericTrackedEventMessage<>(token(position), new GenericEventMessage<>(
+                java.util.UUID.randomUUID().toString(), payload, Map.of(), timestamp));
+    }
+
+    private List<Document> everything() {
+        MongoTemplate mongo = new MongoTemplate(client, "metrics-test");
+        List<Document> all = new ArrayList<>();
+        for (String collection : List.of(MetricsStore.BUCKETS, MetricsStore.EXECUTIONS, MetricsStore.TOOLS)) {
+            mongo.getCollection(collection).find().sort(new Document("_id", 1)).into(all);
+        }
+        return all;
     }
 
     @Test
@@ -105,7 +207,7 @@ class MetricsProjectionTest {
         projection.on(new ExecutionSucceededEvent("e-1", Map.of(), 5), message(T0), token(1), replaying());
 
         assertThat(bucket(MetricsStore.minuteKey("service.healthcheck", Instant.parse("2026-11-24T10:15:00Z")))
-                .getInteger("succeeded")).isEqualTo(1);
+                .getLong("succeeded")).isEqualTo(1);
         assertThat(meters.find("opsplane.executions").counters()).isEmpty();
     }
 
@@ -127,9 +229,9 @@ class MetricsProjectionTest {
         }
 
         Document hour = bucket(MetricsStore.hourKey("billing.refund", Instant.parse("2026-11-24T10:00:00Z")));
-        assertThat(hour.getInteger("approvalsRequested")).isEqualTo(3);
-        assertThat(hour.getInteger("approvalsApproved")).isEqualTo(1);
-        assertThat(hour.getInteger("approvalsRejected")).isEqualTo(1);
+        assertThat(hour.getLong("approvalsRequested")).isEqualTo(3);
+        assertThat(hour.getLong("approvalsApproved")).isEqualTo(1);
+        assertThat(hour.getLong("approvalsRejected")).isEqualTo(1);
         assertThat(hour.get("decisions", Document.class).keySet()).containsExactlyInAnyOrder(
                 Integer.toString(DurationHistogram.bucketOf(10_000)), Integer.toString(DurationHistogram.bucketOf(20_000)));
         assertThat(store.pending()).isEqualTo(1);
@@ -144,7 +246,7 @@ class MetricsProjectionTest {
         projection.reset();
 
         assertThat(store.tools()).isEmpty();
-        assertThat(store.toolOf("e-1")).isEmpty();
+        assertThat(store.tally("e-1")).isEmpty();
         assertThat(store.buckets(List.of(MetricsStore.hourKey("service.healthcheck",
                 Instant.parse("2026-11-24T10:00:00Z"))))).isEmpty();
     }

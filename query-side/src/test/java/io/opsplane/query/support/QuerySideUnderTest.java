@@ -1,5 +1,6 @@
 package io.opsplane.query.support;
 
+import com.mongodb.event.CommandListener;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.platform.auth.ApiKeyCredential;
@@ -13,6 +14,8 @@ import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.QuerySideApplication;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -40,7 +43,7 @@ import java.util.stream.Collectors;
 
 /**
  * The query side started for real on a random port against an in-memory MongoDB-compatible
- * store, with helpers to seed events and keys and to call it over HTTP.
+ * store (or a MongoDB given to it), with helpers to seed events and keys and to call it over HTTP.
  */
 public final class QuerySideUnderTest implements AutoCloseable {
 
@@ -56,26 +59,46 @@ public final class QuerySideUnderTest implements AutoCloseable {
     private final Path dataDir;
     private int issuedKeys;
 
-    private QuerySideUnderTest(String... properties) {
-        mongoServer = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = mongoServer.bind();
+    private QuerySideUnderTest(String mongoUri, CommandListener listener, String... properties) {
+        String uri = mongoUri;
+        if (uri == null) {
+            mongoServer = new MongoServer(new MemoryBackend());
+            InetSocketAddress address = mongoServer.bind();
+            uri = "mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test";
+        } else {
+            mongoServer = null;
+        }
         // As arguments, because default properties rank below query-side.yml.
         try {
             dataDir = Files.createTempDirectory("opsplane-query-side-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> arguments = new ArrayList<>(List.of(
-                "--spring.mongodb.uri=mongodb://" + address.getHostString() + ":" + address.getPort() + "/opsplane-test",
-                "--server.port=0", "--opsplane.data-dir=" + dataDir));
+        List<String> arguments = new ArrayList<>(List.of("--spring.mongodb.uri=" + uri, "--server.port=0",
+                "--opsplane.data-dir=" + dataDir));
         Arrays.stream(properties).map(property -> "--" + property).forEach(arguments::add);
-        context = QuerySideApplication.builder().run(arguments.toArray(String[]::new));
+        SpringApplicationBuilder builder = QuerySideApplication.builder();
+        if (listener != null) {
+            builder.initializers(context -> context.getBeanFactory().registerSingleton("commandRecorder",
+                    (MongoClientSettingsBuilderCustomizer) settings -> settings.addCommandListener(listener)));
+        }
+        context = builder.run(arguments.toArray(String[]::new));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
     }
 
     public static QuerySideUnderTest start(String... properties) {
-        return new QuerySideUnderTest(properties);
+        return new QuerySideUnderTest(null, null, properties);
+    }
+
+    /** As {@link #start}, with {@code listener} told of every command the application sends to the store. */
+    public static QuerySideUnderTest startRecording(CommandListener listener, String... properties) {
+        return new QuerySideUnderTest(null, listener, properties);
+    }
+
+    /** As {@link #startRecording}, against the MongoDB at {@code mongoUri} (with its database) instead of its own store. */
+    public static QuerySideUnderTest startRecordingOn(String mongoUri, CommandListener listener, String... properties) {
+        return new QuerySideUnderTest(mongoUri, listener, properties);
     }
 
     /**
@@ -154,6 +177,37 @@ public final class QuerySideUnderTest implements AutoCloseable {
         }
     }
 
+    /** Waits (at most 60 s) until {@code GET /v1/admin/replay} no longer reports a running replay, and returns it. */
+    public JsonNode awaitReplay(String adminKey) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode progress = get("/v1/admin/replay", adminKey).body();
+            if (!progress.path("status").asString().equals("running")) {
+                return progress;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the replay did not finish within 60 s");
+    }
+
+    /** What {@code /actuator/prometheus} shows now, to {@code key}. */
+    public String prometheus(String key) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A bean of the running application, for tests that must reach behind the HTTP API (tampering with the store). */
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
@@ -166,7 +220,9 @@ public final class QuerySideUnderTest implements AutoCloseable {
     @Override
     public void close() {
         context.close();
-        mongoServer.shutdownNow();
+        if (mongoServer != null) {
+            mongoServer.shutdownNow();
+        }
     }
 
     public record Response(int status, String contentType, String retryAfter, JsonNode body) {

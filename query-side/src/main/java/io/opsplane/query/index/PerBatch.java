@@ -1,0 +1,37 @@
+package io.opsplane.query.index;
+
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+
+import java.util.function.Supplier;
+
+/**
+ * State a projection keeps for one batch of its tracking processor, so that it reads each document once and writes
+ * what the batch changed in a few bulk writes. The writes happen while the batch's last event is handled, before the
+ * processor stores its token: a crash before them redelivers the whole batch, and a failed write fails the batch.
+ * Outside a processor (a test calling a handler) every event is a batch of its own.
+ */
+public final class PerBatch {
+
+    private PerBatch() {
+    }
+
+    /** The batch's state under {@code key}, created on first use. */
+    public static <T> T state(String key, Supplier<T> create) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return create.get();
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(key, k -> create.get());
+    }
+
+    /** Whether the event being handled is the batch's last, so its state must be written now. */
+    public static boolean atEnd() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return true;
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
+        return !(unitOfWork instanceof BatchingUnitOfWork<?> batch) || batch.isLastMessage();
+    }
+}
