@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** Lists API keys for administrators: never a key or a hash, only prefix and last four. */
 @RestController
@@ -39,25 +40,28 @@ class ApiKeyController {
 
     @GetMapping
     @RequiresScope(Scope.ADMIN)
-    ApiKeyPage list(ListParameters parameters) {
+    CompletableFuture<ApiKeyPage> list(ListParameters parameters) {
         ApiKeyStore.Filter filter = parameters.toFilter();
-        readYourWrites.await(ApiKeyProjection.PROCESSING_GROUP,
-                QueryParameters.position("minPosition", parameters.minPosition()));
-        Instant now = clock.instant();
-        List<ApiKeyDocument> found = store.page(filter, now);
-        List<ApiKeyDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
-        String nextCursor = found.size() > filter.limit()
-                ? new ApiKeyCursor(page.get(page.size() - 1).createdPosition(), page.get(page.size() - 1).keyId()).encode()
-                : null;
-        return new ApiKeyPage(page.stream().map(d -> ApiKeyView.of(d, now)).toList(), nextCursor);
+        return readYourWrites.then(ApiKeyProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", parameters.minPosition()), () -> {
+            Instant now = clock.instant();
+            List<ApiKeyDocument> found = store.page(filter, now);
+            List<ApiKeyDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
+            String nextCursor = found.size() > filter.limit()
+                    ? new ApiKeyCursor(page.get(page.size() - 1).createdPosition(), page.get(page.size() - 1).keyId()).encode()
+                    : null;
+            return new ApiKeyPage(page.stream().map(d -> ApiKeyView.of(d, now)).toList(), nextCursor);
+        });
     }
 
     @GetMapping("/{keyId}")
     @RequiresScope(Scope.ADMIN)
-    ApiKeyView get(@PathVariable String keyId, @RequestParam(required = false) String minPosition) {
-        readYourWrites.await(ApiKeyProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        return store.findById(keyId).map(d -> ApiKeyView.of(d, clock.instant()))
-                .orElseThrow(() -> ApiException.notFound("api_key_not_found", "no API key with id " + keyId));
+    CompletableFuture<ApiKeyView> get(@PathVariable String keyId, @RequestParam(required = false) String minPosition) {
+        return readYourWrites.then(ApiKeyProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", minPosition), () -> {
+            return store.findById(keyId).map(d -> ApiKeyView.of(d, clock.instant()))
+                    .orElseThrow(() -> ApiException.notFound("api_key_not_found", "no API key with id " + keyId));
+        });
     }
 
     /** The query parameters of a list request, as sent. */

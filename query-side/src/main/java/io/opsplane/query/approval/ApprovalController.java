@@ -20,6 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
@@ -45,21 +46,23 @@ class ApprovalController {
 
     @GetMapping("/{requestId}")
     @RequiresScope({Scope.APPROVALS_REQUEST, Scope.APPROVALS_APPROVE})
-    JsonNode get(@PathVariable String requestId, @RequestParam(required = false) String minPosition,
+    CompletableFuture<JsonNode> get(@PathVariable String requestId, @RequestParam(required = false) String minPosition,
                  AuthenticatedKey key) {
-        readYourWrites.await(ApprovalProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        // A request for a tool outside the key's patterns is answered as if it did not exist.
-        ApprovalDocument document = store.findById(requestId).filter(d -> key.mayUseTool(d.tool()))
-                .orElseThrow(() -> ApiException.notFound("approval_request_not_found",
-                        "no approval request with id " + requestId));
-        ObjectNode request = (ObjectNode) json.readTree(document.view());
-        request.set("history", json.readTree(document.history()));
-        return request;
+        return readYourWrites.then(ApprovalProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", minPosition), () -> {
+            // A request for a tool outside the key's patterns is answered as if it did not exist.
+            ApprovalDocument document = store.findById(requestId).filter(d -> key.mayUseTool(d.tool()))
+                    .orElseThrow(() -> ApiException.notFound("approval_request_not_found",
+                            "no approval request with id " + requestId));
+            ObjectNode request = (ObjectNode) json.readTree(document.view());
+            request.set("history", json.readTree(document.history()));
+            return request;
+        });
     }
 
     @GetMapping
     @RequiresScope({Scope.APPROVALS_REQUEST, Scope.APPROVALS_APPROVE})
-    ApprovalPage list(ListParameters parameters, AuthenticatedKey key) {
+    CompletableFuture<ApprovalPage> list(ListParameters parameters, AuthenticatedKey key) {
         String status = QueryParameters.text(parameters.status()).map(ApprovalController::status).orElse(null);
         String tool = QueryParameters.text(parameters.tool()).orElse(null);
         int limit = QueryParameters.limit(parameters.limit(), DEFAULT_LIMIT, MAX_LIMIT);
@@ -68,20 +71,21 @@ class ApprovalController {
         if (after != null && after.inbox() != inbox) {
             throw ApiException.invalidParameter("cursor", "'cursor' belongs to a listing in another order");
         }
-        readYourWrites.await(ApprovalProjection.PROCESSING_GROUP,
-                QueryParameters.position("minPosition", parameters.minPosition()));
-        Documents.Slice<ApprovalDocument> slice = store.page(status, tool, after, limit, key::mayUseTool);
-        List<ApprovalDocument> found = slice.items();
-        List<ApprovalDocument> page = found.subList(0, Math.min(found.size(), limit));
-        String nextCursor = null;
-        if (found.size() > limit) {
-            ApprovalDocument last = page.get(page.size() - 1);
-            nextCursor = new ApprovalCursor(inbox, inbox ? last.expiresAtMillis() : last.createdPosition(), last.id())
-                    .encode();
-        } else if (slice.resumeAfter() != null) {
-            nextCursor = new ApprovalCursor(inbox, slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
-        }
-        return new ApprovalPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
+        return readYourWrites.then(ApprovalProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", parameters.minPosition()), () -> {
+            Documents.Slice<ApprovalDocument> slice = store.page(status, tool, after, limit, key::mayUseTool);
+            List<ApprovalDocument> found = slice.items();
+            List<ApprovalDocument> page = found.subList(0, Math.min(found.size(), limit));
+            String nextCursor = null;
+            if (found.size() > limit) {
+                ApprovalDocument last = page.get(page.size() - 1);
+                nextCursor = new ApprovalCursor(inbox, inbox ? last.expiresAtMillis() : last.createdPosition(), last.id())
+                        .encode();
+            } else if (slice.resumeAfter() != null) {
+                nextCursor = new ApprovalCursor(inbox, slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
+            }
+            return new ApprovalPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
+        });
     }
 
     private static String status(String value) {

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The raw audit event log, oldest first. */
 @RestController
@@ -34,16 +35,17 @@ class EventLogController {
 
     @GetMapping
     @RequiresScope(Scope.LOGS_READ)
-    EventLogPage list(ListParameters parameters, AuthenticatedKey key) {
+    CompletableFuture<EventLogPage> list(ListParameters parameters, AuthenticatedKey key) {
         EventLogFilter filter = parameters.toFilter();
-        readYourWrites.await(EventLogProjection.PROCESSING_GROUP,
-                QueryParameters.position("minPosition", parameters.minPosition()));
-        Documents.Slice<EventLogDocument> slice = store.page(filter, entry -> VisibleEntries.visible(key, entry));
-        List<EventLogDocument> found = slice.items();
-        List<EventLogDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
-        Long nextAfter = found.size() > filter.limit() ? Long.valueOf(page.get(page.size() - 1).position())
-                : slice.resumeAfter() == null ? null : slice.resumeAfter().key();
-        return new EventLogPage(page.stream().map(feed::item).toList(), nextAfter);
+        return readYourWrites.then(EventLogProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", parameters.minPosition()), () -> {
+            Documents.Slice<EventLogDocument> slice = store.page(filter, entry -> VisibleEntries.visible(key, entry));
+            List<EventLogDocument> found = slice.items();
+            List<EventLogDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
+            Long nextAfter = found.size() > filter.limit() ? Long.valueOf(page.get(page.size() - 1).position())
+                    : slice.resumeAfter() == null ? null : slice.resumeAfter().key();
+            return new EventLogPage(page.stream().map(feed::item).toList(), nextAfter);
+        });
     }
 
     /** The query parameters of an event log request, as sent. */

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** The audit view of executions: one with its timeline, or newest-first pages. */
@@ -46,34 +47,37 @@ class ExecutionController {
 
     @GetMapping("/{executionId}")
     @RequiresScope(Scope.LOGS_READ)
-    JsonNode get(@PathVariable String executionId, @RequestParam(required = false) String minPosition,
+    CompletableFuture<JsonNode> get(@PathVariable String executionId, @RequestParam(required = false) String minPosition,
                  AuthenticatedKey key) {
-        readYourWrites.await(ExecutionProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        // An execution of a tool outside the key's patterns is answered as if it did not exist.
-        ExecutionDocument document = store.findById(executionId).filter(d -> key.mayUseTool(d.tool()))
-                .orElseThrow(() -> ApiException.notFound("execution_not_found", "no execution with id " + executionId));
-        ObjectNode execution = (ObjectNode) json.readTree(document.view());
-        execution.set("timeline", json.readTree(document.timeline()));
-        return execution;
+        return readYourWrites.then(ExecutionProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", minPosition), () -> {
+            // An execution of a tool outside the key's patterns is answered as if it did not exist.
+            ExecutionDocument document = store.findById(executionId).filter(d -> key.mayUseTool(d.tool()))
+                    .orElseThrow(() -> ApiException.notFound("execution_not_found", "no execution with id " + executionId));
+            ObjectNode execution = (ObjectNode) json.readTree(document.view());
+            execution.set("timeline", json.readTree(document.timeline()));
+            return execution;
+        });
     }
 
     @GetMapping
     @RequiresScope(Scope.LOGS_READ)
-    ExecutionPage list(ListParameters parameters, AuthenticatedKey key) {
+    CompletableFuture<ExecutionPage> list(ListParameters parameters, AuthenticatedKey key) {
         ExecutionFilter filter = parameters.toFilter();
-        readYourWrites.await(ExecutionProjection.PROCESSING_GROUP,
-                QueryParameters.position("minPosition", parameters.minPosition()));
-        Documents.Slice<ExecutionDocument> slice = store.page(filter, key::mayUseTool);
-        List<ExecutionDocument> found = slice.items();
-        List<ExecutionDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
-        String nextCursor = null;
-        if (found.size() > filter.limit()) {
-            ExecutionDocument last = page.get(page.size() - 1);
-            nextCursor = new ExecutionCursor(last.createdPosition(), last.executionId()).encode();
-        } else if (slice.resumeAfter() != null) {
-            nextCursor = new ExecutionCursor(slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
-        }
-        return new ExecutionPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
+        return readYourWrites.then(ExecutionProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", parameters.minPosition()), () -> {
+            Documents.Slice<ExecutionDocument> slice = store.page(filter, key::mayUseTool);
+            List<ExecutionDocument> found = slice.items();
+            List<ExecutionDocument> page = found.subList(0, Math.min(found.size(), filter.limit()));
+            String nextCursor = null;
+            if (found.size() > filter.limit()) {
+                ExecutionDocument last = page.get(page.size() - 1);
+                nextCursor = new ExecutionCursor(last.createdPosition(), last.executionId()).encode();
+            } else if (slice.resumeAfter() != null) {
+                nextCursor = new ExecutionCursor(slice.resumeAfter().key(), slice.resumeAfter().id()).encode();
+            }
+            return new ExecutionPage(page.stream().map(d -> json.readTree(d.view())).toList(), nextCursor);
+        });
     }
 
     /** The query parameters of a list request, as sent. */

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code GET /v1/metrics}: totals and per-tool figures over a recent window, from pre-aggregated buckets. */
 @RestController
@@ -43,45 +44,46 @@ class MetricsController {
 
     @GetMapping(path = "/v1/metrics", produces = MediaType.APPLICATION_JSON_VALUE)
     @RequiresScope(Scope.METRICS_READ)
-    MetricsView metrics(Parameters parameters) {
+    CompletableFuture<MetricsView> metrics(Parameters parameters) {
         String window = QueryParameters.text(parameters.window()).orElse("1h");
         Duration length = WINDOWS.get(window);
         if (length == null) {
             throw ApiException.invalidParameter("window", "'window' must be one of 15m, 1h, 24h, 7d");
         }
-        readYourWrites.await(MetricsProjection.PROCESSING_GROUP,
-                QueryParameters.position("minPosition", parameters.minPosition()));
-        // Whole minutes, the current one included: the same request within a minute reads the same buckets.
-        Instant to = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        Instant from = to.minus(length);
-        List<String> tools = store.tools();
-        List<String> keys = new ArrayList<>();
-        for (String tool : tools) {
-            keys.addAll(bucketKeys(tool, from, to, length.compareTo(Duration.ofHours(24)) >= 0));
-        }
-        Map<String, Figures> byTool = new LinkedHashMap<>();
-        for (Document bucket : store.buckets(keys)) {
-            byTool.computeIfAbsent(bucket.getString("tool"), tool -> new Figures()).add(bucket);
-        }
-        Figures all = new Figures();
-        List<ToolMetrics> toolMetrics = new ArrayList<>();
-        byTool.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-            Figures figures = entry.getValue();
-            all.merge(figures);
-            if (figures.executions > 0 || figures.retries > 0) {
-                toolMetrics.add(new ToolMetrics(entry.getKey(), figures.executions, figures.succeeded, figures.failed,
-                        figures.unknown, figures.retries, figures.errorRate(), figures.percentile(0.50),
-                        figures.percentile(0.95), figures.percentile(0.99)));
+        return readYourWrites.then(MetricsProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", parameters.minPosition()), () -> {
+            // Whole minutes, the current one included: the same request within a minute reads the same buckets.
+            Instant to = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+            Instant from = to.minus(length);
+            List<String> tools = store.tools();
+            List<String> keys = new ArrayList<>();
+            for (String tool : tools) {
+                keys.addAll(bucketKeys(tool, from, to, length.compareTo(Duration.ofHours(24)) >= 0));
             }
+            Map<String, Figures> byTool = new LinkedHashMap<>();
+            for (Document bucket : store.buckets(keys)) {
+                byTool.computeIfAbsent(bucket.getString("tool"), tool -> new Figures()).add(bucket);
+            }
+            Figures all = new Figures();
+            List<ToolMetrics> toolMetrics = new ArrayList<>();
+            byTool.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+                Figures figures = entry.getValue();
+                all.merge(figures);
+                if (figures.executions > 0 || figures.retries > 0) {
+                    toolMetrics.add(new ToolMetrics(entry.getKey(), figures.executions, figures.succeeded, figures.failed,
+                            figures.unknown, figures.retries, figures.errorRate(), figures.percentile(0.50),
+                            figures.percentile(0.95), figures.percentile(0.99)));
+                }
+            });
+            // Both applications count refusals into the same per-minute documents; the window is whole minutes too.
+            long rateLimited = rateLimiter.rejectionsBetween(from.toEpochMilli(), to.toEpochMilli());
+            return new MetricsView(window, from, to,
+                    new Totals(all.executions, all.succeeded, all.failed, all.unknown, all.retries, all.plans,
+                            store.pending(), rateLimited),
+                    toolMetrics,
+                    new Approvals(all.approvalsRequested, all.approvalsApproved, all.approvalsRejected,
+                            all.approvalsExpired, DurationHistogram.percentile(all.decisions, 0.5)));
         });
-        // Both applications count refusals into the same per-minute documents; the window is whole minutes too.
-        long rateLimited = rateLimiter.rejectionsBetween(from.toEpochMilli(), to.toEpochMilli());
-        return new MetricsView(window, from, to,
-                new Totals(all.executions, all.succeeded, all.failed, all.unknown, all.retries, all.plans,
-                        store.pending(), rateLimited),
-                toolMetrics,
-                new Approvals(all.approvalsRequested, all.approvalsApproved, all.approvalsRejected,
-                        all.approvalsExpired, DurationHistogram.percentile(all.decisions, 0.5)));
     }
 
     /**

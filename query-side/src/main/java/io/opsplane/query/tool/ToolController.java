@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The tool registry as agents discover it: every tool with its schemas, policies and availability. */
 @RestController
@@ -37,16 +38,20 @@ class ToolController {
 
     @GetMapping
     @RequiresScope(Scope.TOOLS_READ)
-    ToolList list(@RequestParam(required = false) String minPosition) {
-        readYourWrites.await(ToolCatalogProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        return new ToolList(catalog.all().stream().map(d -> json.readTree(d.spec())).toList());
+    CompletableFuture<ToolList> list(@RequestParam(required = false) String minPosition) {
+        return readYourWrites.then(ToolCatalogProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", minPosition), () -> {
+            return new ToolList(catalog.all().stream().map(d -> json.readTree(d.spec())).toList());
+        });
     }
 
     @GetMapping("/{name}")
     @RequiresScope(Scope.TOOLS_READ)
-    JsonNode get(@PathVariable String name, @RequestParam(required = false) String minPosition) {
-        readYourWrites.await(ToolCatalogProjection.PROCESSING_GROUP, QueryParameters.position("minPosition", minPosition));
-        return catalog.find(name).map(d -> json.readTree(d.spec())).orElseThrow(() ->
-                ApiException.notFound("tool_not_found", "no tool named '" + name + "' is registered"));
+    CompletableFuture<JsonNode> get(@PathVariable String name, @RequestParam(required = false) String minPosition) {
+        return readYourWrites.then(ToolCatalogProjection.PROCESSING_GROUP,
+                QueryParameters.position("minPosition", minPosition), () -> {
+            return catalog.find(name).map(d -> json.readTree(d.spec())).orElseThrow(() ->
+                    ApiException.notFound("tool_not_found", "no tool named '" + name + "' is registered"));
+        });
     }
 }
