@@ -202,8 +202,15 @@ class AuthorizationMatrixTest {
                 querySide == null ? "-" : querySide.toMillis(), commandSide == null ? "-" : commandSide.toMillis());
         assertThat(querySide).as("query side refuses the revoked key").isNotNull();
         assertThat(commandSide).as("command side refuses the revoked key").isNotNull();
-        JsonNode listed = JSON.readTree(system.get("/v1/api-keys/" + issued.path("id").asText(), system.adminKey()).body());
-        assertThat(listed.path("status").asText()).isIn("active", "revoked");
+        // The key listing is a read model, eventually consistent: it shows the key once projected.
+        HttpResponse<String> listed = system.get("/v1/api-keys/" + issued.path("id").asText(), system.adminKey());
+        Instant listedBy = Instant.now().plusSeconds(20);
+        while (listed.statusCode() == 404 && Instant.now().isBefore(listedBy)) {
+            Thread.sleep(20);
+            listed = system.get("/v1/api-keys/" + issued.path("id").asText(), system.adminKey());
+        }
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(listed.body()).path("status").asText()).isIn("active", "revoked");
     }
 
     private static HttpResponse<String> send(String method, String path, String key, String body) throws Exception {

@@ -125,7 +125,12 @@ class LocalRunScriptTest {
 
             // As kill -TERM does: Process.destroy() would also close the script's output.
             run.toHandle().destroy();
-            Thread.sleep(500);
+            // The second signal as soon as the stop has begun: a quiet machine stops the JVMs in well under a second.
+            Instant stopping = Instant.now().plusSeconds(30);
+            while (output.stream().noneMatch(line -> line.startsWith("Stopping Opsplane"))
+                    && Instant.now().isBefore(stopping)) {
+                Thread.sleep(5);
+            }
             run.toHandle().destroy();
             assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("the script ended").isTrue();
             Instant drained = Instant.now().plusSeconds(10);

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What a key limited to tool patterns may read: the records (approval requests, executions) of the
  * tools it may use ({@link AuthenticatedKey#mayUseTool}), and nothing of the others. Lists read by
- * {@code _id} filter the documents they read with it, a bounded number per page (ADR 0003).
+ * {@code _id} filter the documents they read with it, a bounded number per page (ADR 0004).
  */
 public final class VisibleTools {
 
