@@ -49,12 +49,9 @@ class McpAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<AuthenticatedKey> key = request.getAttribute(ApiKeyAuthenticationFilter.ATTRIBUTE)
-                instanceof AuthenticatedKey authenticated ? Optional.of(authenticated) : Optional.empty();
+        Optional<AuthenticatedKey> key = ApiKeyAuthenticationFilter.keyOf(request);
         if (key.isEmpty()) {
-            problems.write(response, new ApiException(401, "unauthenticated", "Unauthenticated",
-                    "a valid API key is required (Authorization: Bearer <key>)", Map.of(),
-                    Map.of("WWW-Authenticate", "Bearer")));
+            problems.write(response, ApiKeyAuthenticationFilter.unauthenticated());
             return;
         }
         String keyId = key.get().keyId();

@@ -99,7 +99,13 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    static ApiException unauthenticated() {
+    /** The key a request was authenticated with by this filter, if any. */
+    public static Optional<AuthenticatedKey> keyOf(HttpServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof AuthenticatedKey key ? Optional.of(key) : Optional.empty();
+    }
+
+    /** The one answer to a request without a valid key, whatever refuses it. */
+    public static ApiException unauthenticated() {
         return new ApiException(401, "unauthenticated", "Unauthenticated",
                 "a valid API key is required (Authorization: Bearer <key> or X-API-Key)", Map.of(),
                 Map.of("WWW-Authenticate", "Bearer"));
