@@ -243,8 +243,10 @@ class CommandLineTest {
         assertThat(failed.err()).startsWith("opsplane: execution ").contains(" failed: unexpected_status: ");
 
         String id = failed.out().lines().findFirst().orElseThrow().split("\\s+")[1];
-        Run shown = eventually(admin, "execution", id);
-        assertThat(shown.out()).contains("Execution " + id, "POSITION", "execution.requested", "execution.failed");
+        // The read side is eventually consistent: the command side answered FAILED, the view may still say RUNNING.
+        Run shown = eventually(run -> run.out().contains("execution.failed"), admin, "execution", id);
+        assertThat(shown.out()).contains("Execution " + id, "FAILED", "POSITION", "execution.requested",
+                "execution.failed");
     }
 
     @Test
