@@ -16,7 +16,8 @@ import static org.axonframework.eventsourcing.utils.EventStoreTestUtils.createEv
 
 /**
  * Axon's own contract for batching storage engines ({@code BatchingEventStorageEngineTest} and its parents in
- * {@code axon-eventsourcing}'s test jar), run against this engine on the embedded store.
+ * {@code axon-eventsourcing}'s test jar), run against this engine on the embedded store: its memory backend here,
+ * its H2 backend in {@link SequencedMongoEventStorageEngineH2ContractTest}.
  * <p>
  * Four contract tests are overridden because they assert what this engine decides otherwise on purpose (ADR 0002,
  * "Axon's storage-engine contract"); each override asserts the engine's own rule instead, so it can still fail:
@@ -37,9 +38,14 @@ class SequencedMongoEventStorageEngineContractTest
     private EmbeddedMongo mongo;
     private SequencedMongoEventStorageEngine engine;
 
+    /** The store the contract runs on; the H2 variant runs it on the local run's backend. */
+    EmbeddedMongo newStore() {
+        return EmbeddedMongo.memory();
+    }
+
     @BeforeEach
     void startStore() {
-        mongo = EmbeddedMongo.memory();
+        mongo = newStore();
         engine = createEngine();
         setTestSubject(engine);
     }
