@@ -16,6 +16,7 @@ import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.refusal.Refusal;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
 import io.opsplane.command.tool.SecretRedactor;
@@ -89,7 +90,7 @@ public class ApprovalRequests {
     public ApprovalRequestView open(Tool tool, JsonNode input, String reason, AuthenticatedKey key,
                                     String idempotencyKey) {
         if (reason == null || reason.isBlank()) {
-            throw ApprovalRefusal.reasonRequired();
+            throw ApprovalRefusals.reasonRequired();
         }
         ToolDescriptor descriptor = tool.descriptor();
         JsonNode redacted = SecretRedactor.redact(input, descriptor.secretFields());
@@ -163,10 +164,10 @@ public class ApprovalRequests {
     public Claim claim(String requestId, JsonNode input, AuthenticatedKey key) {
         ApprovalRequestView request = getFor(requestId, key);
         if (!key.isAdmin() && !Principals.same(key.principal(), request.requestedBy().name())) {
-            throw ApprovalRefusal.notRequester("execute");
+            throw ApprovalRefusals.notRequester("execute");
         }
         ToolRequests.Checked checked = requests.check(request.tool(), input, key, null,
-                ApprovalRefusal::payloadMismatch);
+                ApprovalRefusals::payloadMismatch);
         Tool tool = checked.tool();
         ToolRef ref = checked.ref();
         JsonNode redacted = checked.redacted();
@@ -292,9 +293,11 @@ public class ApprovalRequests {
         }
     }
 
+    /** A refusal the command bus wrapped is thrown as the aggregate threw it, so that it is answered alike. */
     private static RuntimeException unwrap(RuntimeException e) {
-        if (e instanceof CommandExecutionException && e.getCause() instanceof ApiException api) {
-            return api;
+        if (e instanceof CommandExecutionException
+                && (e.getCause() instanceof ApiException || e.getCause() instanceof Refusal)) {
+            return (RuntimeException) e.getCause();
         }
         return e;
     }

@@ -15,6 +15,8 @@ import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.refusal.Refusal;
+import io.opsplane.api.refusal.RefusalReason;
 import io.opsplane.command.approval.ApprovalRequests;
 import io.opsplane.command.budget.BudgetEscalation;
 import io.opsplane.command.budget.BudgetGuard;
@@ -186,7 +188,7 @@ public class ExecutionService {
             throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + view.tool());
         }
         if (view.status() != ExecutionStatus.FAILED) {
-            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
+            throw new Refusal(RefusalReason.INVALID_STATE, "only a failed execution can be retried; execution "
                     + executionId + " is " + view.status().name().toLowerCase(Locale.ROOT));
         }
         Optional<Tool> tool = registry.find(view.tool());
