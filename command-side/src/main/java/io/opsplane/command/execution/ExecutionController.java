@@ -10,6 +10,7 @@ import io.opsplane.api.execution.ExecutionView;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.request.IdempotencyKeys;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -64,11 +65,7 @@ class ExecutionController {
                                           @RequestParam(name = "wait", required = false) String wait,
                                           AuthenticatedKey key) {
         Duration waitFor = parseWait(wait);
-        if (idempotencyKey != null && !ExecutionIds.isValidIdempotencyKey(idempotencyKey)) {
-            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                    "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
-        }
-        ExecutionService.Submission submission = parse(request, idempotencyKey);
+        ExecutionService.Submission submission = parse(request, IdempotencyKeys.fromHeader(idempotencyKey));
         return executions.submitAsync(submission, key, waitFor).thenApply(ExecutionController::respond);
     }
 

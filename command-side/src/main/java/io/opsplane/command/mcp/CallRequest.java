@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.opsplane.command.execution.ExecutionIds;
 import io.opsplane.command.execution.ExecutionService;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.InvalidInputException;
+import io.opsplane.platform.request.IdempotencyKeys;
 
 /**
  * The parameters of one {@code tools/call}, read strictly. What breaks the protocol (no tool name,
@@ -57,9 +57,8 @@ record CallRequest(String name, ObjectNode arguments, String idempotencyKey, Str
         if (key == null || key.isNull()) {
             return null;
         }
-        if (!key.isTextual() || !ExecutionIds.isValidIdempotencyKey(key.asText())) {
-            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                    "_meta \"" + IDEMPOTENCY_KEY + "\" must be 1 to 255 printable ASCII characters (0x21-0x7E)");
+        if (!key.isTextual() || !IdempotencyKeys.isValid(key.asText())) {
+            throw IdempotencyKeys.invalid("_meta \"" + IDEMPOTENCY_KEY + "\"");
         }
         return key.asText();
     }
