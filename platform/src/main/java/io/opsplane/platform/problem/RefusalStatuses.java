@@ -31,6 +31,7 @@ public final class RefusalStatuses {
             case NOT_APPROVED -> new ApiException(409, "not_approved", "Not approved", detail);
             case PAYLOAD_MISMATCH -> new ApiException(409, "payload_mismatch", "Payload mismatch", detail);
             case PLAN_DRIFT -> new ApiException(409, "plan_drift", "Plan drift", detail);
+            case AGENT_KEY_WITHOUT_OWNER, HUMAN_KEY_WITH_OWNER -> new InvalidInputException("/owner", detail);
         };
     }
 

@@ -32,7 +32,9 @@ class RefusalStatusesTest {
                 Arguments.of(RefusalReason.NOT_APPROVED, 409, "not_approved", "Not approved"),
                 Arguments.of(RefusalReason.PAYLOAD_MISMATCH, 409, "payload_mismatch", "Payload mismatch"),
                 Arguments.of(RefusalReason.PLAN_DRIFT, 409, "plan_drift", "Plan drift"),
-                Arguments.of(RefusalReason.REASON_REQUIRED, 400, "invalid_input", "Invalid input"));
+                Arguments.of(RefusalReason.REASON_REQUIRED, 400, "invalid_input", "Invalid input"),
+                Arguments.of(RefusalReason.AGENT_KEY_WITHOUT_OWNER, 400, "invalid_input", "Invalid input"),
+                Arguments.of(RefusalReason.HUMAN_KEY_WITH_OWNER, 400, "invalid_input", "Invalid input"));
     }
 
     @ParameterizedTest
@@ -66,6 +68,17 @@ class RefusalStatusesTest {
 
         assertThat(problem.detail()).isEqualTo("/reason: is required");
         assertThat(problem.extensions()).isEqualTo(Map.of("errors", List.of(new FieldError("/reason", "is required"))));
+    }
+
+    @Test
+    void answersAnOwnerAgainstTheKeysKindAsInvalidInputOnTheOwnerField() {
+        for (RefusalReason reason : List.of(RefusalReason.AGENT_KEY_WITHOUT_OWNER, RefusalReason.HUMAN_KEY_WITH_OWNER)) {
+            ApiException problem = RefusalStatuses.problemOf(new Refusal(reason, "only agent keys have an owner"));
+
+            assertThat(problem.detail()).isEqualTo("/owner: only agent keys have an owner");
+            assertThat(problem.extensions()).isEqualTo(Map.of("errors",
+                    List.of(new FieldError("/owner", "only agent keys have an owner"))));
+        }
     }
 
     @Test

@@ -27,5 +27,9 @@ public enum RefusalReason {
     /** The submitted tool, version or input does not hash to the approved payload. */
     PAYLOAD_MISMATCH,
     /** Planning the approved payload now gives other effects than the approved plan. */
-    PLAN_DRIFT
+    PLAN_DRIFT,
+    /** An agent key must name its owner, the human principal accountable for it. */
+    AGENT_KEY_WITHOUT_OWNER,
+    /** A human key answers for itself: it names no owner. */
+    HUMAN_KEY_WITH_OWNER
 }
