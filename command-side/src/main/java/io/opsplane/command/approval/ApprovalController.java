@@ -1,10 +1,10 @@
 package io.opsplane.command.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.InvalidInputException;
@@ -34,7 +34,6 @@ import java.net.URI;
 class ApprovalController {
 
     private static final int MAX_TEXT_LENGTH = 2000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApprovalRequests approvals;
 
@@ -63,7 +62,7 @@ class ApprovalController {
                                                AuthenticatedKey key) {
         String idempotency = IdempotencyKeys.fromHeader(idempotencyKey);
         JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode()
-                : JSON.valueToTree(request.input());
+                : ToolJson.MAPPER.valueToTree(request.input());
         ApprovalRequestView created = approvals.create(request.tool(), input, request.reason(), key, idempotency);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create("/v1/approval-requests/" + created.id())).body(created);

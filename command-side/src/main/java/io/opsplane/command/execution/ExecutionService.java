@@ -1,7 +1,6 @@
 package io.opsplane.command.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
@@ -26,6 +25,7 @@ import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.command.tool.ToolRegistry;
 import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.platform.auth.AuthenticatedKey;
@@ -56,7 +56,6 @@ public class ExecutionService {
     /** The longest {@code reason} a request may carry, whatever door it came through. */
     public static final int MAX_REASON_LENGTH = 2000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ToolRegistry registry;
     private final ToolRequests requests;
@@ -210,7 +209,7 @@ public class ExecutionService {
      * send to approval is refused with that budget's {@code 429}: a retry cannot become a new request.
      */
     private void admitRetry(ExecutionView view, AuthenticatedKey key) {
-        JsonNode input = JSON.valueToTree(view.input() == null ? Map.of() : view.input());
+        JsonNode input = ToolJson.MAPPER.valueToTree(view.input() == null ? Map.of() : view.input());
         try {
             admission.admit(key, view.tool(), input, view.executionId());
         } catch (BudgetEscalation escalation) {

@@ -1,12 +1,12 @@
 package io.opsplane.command.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.opsplane.command.execution.ExecutionService;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.InvalidInputException;
 import io.opsplane.platform.request.IdempotencyKeys;
@@ -23,10 +23,9 @@ record CallRequest(String name, ObjectNode arguments, String idempotencyKey, Str
 
     static final String IDEMPOTENCY_KEY = "io.opsplane/idempotencyKey";
     static final String REASON = "io.opsplane/reason";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static CallRequest parse(Object params) {
-        JsonNode node = params == null ? null : JSON.valueToTree(params);
+        JsonNode node = params == null ? null : ToolJson.MAPPER.valueToTree(params);
         if (node == null || !node.isObject()) {
             throw invalidParams("params must be an object with 'name' and 'arguments'");
         }
