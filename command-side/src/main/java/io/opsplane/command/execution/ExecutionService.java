@@ -239,10 +239,22 @@ public class ExecutionService {
     private CompletableFuture<Outcome> pendingApproval(Tool tool, Submission submission, AuthenticatedKey key) {
         ApprovalRequestView request = approvals.open(tool, submission.input(), submission.reason(), key,
                 submission.idempotencyKey());
-        ExecutionView view = new ExecutionView(ApprovalRequests.executionIdFor(request.id()), request.tool(),
-                request.toolVersion(), ExecutionMode.EXECUTE, ExecutionStatus.PENDING_APPROVAL, request.input(), null,
-                null, request.requestedBy(), request.id(), submission.idempotencyKey(), request.reason(),
-                request.plan(), request.createdAt(), null, null, null, List.of(), request.position());
+        ExecutionView view = ExecutionView.builder()
+                .executionId(ApprovalRequests.executionIdFor(request.id()))
+                .tool(request.tool())
+                .toolVersion(request.toolVersion())
+                .mode(ExecutionMode.EXECUTE)
+                .status(ExecutionStatus.PENDING_APPROVAL)
+                .input(request.input())
+                .actor(request.requestedBy())
+                .approvalRequestId(request.id())
+                .idempotencyKey(submission.idempotencyKey())
+                .reason(request.reason())
+                .plan(request.plan())
+                .createdAt(request.createdAt())
+                .steps(List.of())
+                .position(request.position())
+                .build();
         return CompletableFuture.completedFuture(new Outcome(new RecordedExecution(view, null), true));
     }
 

@@ -4,7 +4,6 @@ import io.opsplane.command.support.CommandSideUnderTest;
 import io.opsplane.command.support.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.approval.ApprovalRequestView;
@@ -413,13 +412,21 @@ class ApprovalHttpTest {
 
         @Override
         public ToolDescriptor descriptor() {
-            return new ToolDescriptor(name, "1.0.0", "test tool needing approval", RiskLevel.HIGH, Scope.TOOLS_EXECUTE,
-                    Schemas.parse("""
+            return ToolDescriptor.builder(name)
+                    .version("1.0.0")
+                    .description("test tool needing approval")
+                    .riskLevel(RiskLevel.HIGH)
+                    .inputSchema(Schemas.parse("""
                             {"type": "object", "properties": {"target": {"type": "string"}},
-                             "required": ["target"], "additionalProperties": false}"""),
-                    Schemas.parse("""
-                {"type": "object"}"""), true, true, false, true, List.of(),
-                    new ApprovalPolicy(true, approvals, List.of(), expiresAfter), Duration.ofSeconds(5));
+                             "required": ["target"], "additionalProperties": false}"""))
+                    .outputSchema(Schemas.parse("""
+                {"type": "object"}"""))
+                    .supportsPlan()
+                    .idempotent()
+                    .destructive()
+                    .approval(new ApprovalPolicy(true, approvals, List.of(), expiresAfter))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
         }
 
         @Override

@@ -1,9 +1,7 @@
 package io.opsplane.command.budget;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.support.CommandSideUnderTest;
 import io.opsplane.command.tool.Schemas;
@@ -119,12 +117,18 @@ class BudgetEscalationHttpTest {
 
         @Override
         public ToolDescriptor descriptor() {
-            return new ToolDescriptor("test.spend", "1.0.0", "spends an amount", RiskLevel.MEDIUM, Scope.TOOLS_EXECUTE,
-                    Schemas.parse("""
+            return ToolDescriptor.builder("test.spend")
+                    .version("1.0.0")
+                    .description("spends an amount")
+                    .riskLevel(RiskLevel.MEDIUM)
+                    .inputSchema(Schemas.parse("""
                             {"type": "object", "properties": {"amount": {"type": "number"}},
-                             "required": ["amount"], "additionalProperties": false}"""),
-                    Schemas.parse("{\"type\":\"object\"}"), true, true, false, false, List.of(),
-                    ApprovalPolicy.none(), Duration.ofSeconds(5));
+                             "required": ["amount"], "additionalProperties": false}"""))
+                    .outputSchema(Schemas.parse("{\"type\":\"object\"}"))
+                    .supportsPlan()
+                    .idempotent()
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
         }
 
         @Override

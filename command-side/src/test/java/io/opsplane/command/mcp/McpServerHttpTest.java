@@ -11,7 +11,6 @@ import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizat
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
@@ -553,11 +552,18 @@ class McpServerHttpTest {
 
         @Override
         public ToolDescriptor descriptor() {
-            return new ToolDescriptor(name, "1.0.0", "test tool " + name, RiskLevel.LOW, Scope.TOOLS_EXECUTE,
-                    Schemas.parse(inputSchema),
-                    Schemas.parse("{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
-                            + "\"properties\":{\"count\":{\"type\":\"integer\"}}}"),
-                    true, true, false, false, List.of(), approval, Duration.ofSeconds(30));
+            return ToolDescriptor.builder(name)
+                    .version("1.0.0")
+                    .description("test tool " + name)
+                    .riskLevel(RiskLevel.LOW)
+                    .inputSchema(Schemas.parse(inputSchema))
+                    .outputSchema(Schemas.parse("{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+                            + "\"properties\":{\"count\":{\"type\":\"integer\"}}}"))
+                    .supportsPlan()
+                    .idempotent()
+                    .approval(approval)
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
         }
 
         @Override

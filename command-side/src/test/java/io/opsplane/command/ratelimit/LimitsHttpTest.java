@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsplane.api.apikey.ApiKeyExpiredEvent;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.ExecutionRetriedEvent;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.support.CommandSideUnderTest;
 import io.opsplane.command.tool.Schemas;
@@ -210,9 +208,16 @@ class LimitsHttpTest {
 
         @Override
         public ToolDescriptor descriptor() {
-            return new ToolDescriptor(NAME, "1.0.0", "always fails", RiskLevel.LOW, Scope.TOOLS_EXECUTE,
-                    Schemas.parse("{\"type\":\"object\"}"), Schemas.parse("{\"type\":\"object\"}"), true, true,
-                    false, false, List.of(), new ApprovalPolicy(false, 0, List.of(), null), Duration.ofSeconds(5));
+            return ToolDescriptor.builder(NAME)
+                    .version("1.0.0")
+                    .description("always fails")
+                    .riskLevel(RiskLevel.LOW)
+                    .inputSchema(Schemas.parse("{\"type\":\"object\"}"))
+                    .outputSchema(Schemas.parse("{\"type\":\"object\"}"))
+                    .supportsPlan()
+                    .idempotent()
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
         }
 
         @Override

@@ -1,9 +1,7 @@
 package io.opsplane.command.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +33,17 @@ class ToolRegistryTest {
         return new Tool() {
             @Override
             public ToolDescriptor descriptor() {
-                return new ToolDescriptor(name, "1", "test", RiskLevel.LOW, Scope.TOOLS_EXECUTE,
-                        Schemas.parse("{\"type\":\"object\"}"), Schemas.parse("{\"type\":\"object\"}"), true, true,
-                        true, false, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(1));
+                return ToolDescriptor.builder(name)
+                        .version("1")
+                        .description("test")
+                        .riskLevel(RiskLevel.LOW)
+                        .inputSchema(Schemas.parse("{\"type\":\"object\"}"))
+                        .outputSchema(Schemas.parse("{\"type\":\"object\"}"))
+                        .supportsPlan()
+                        .idempotent()
+                        .readOnly()
+                        .timeout(Duration.ofSeconds(1))
+                        .build();
             }
 
             @Override

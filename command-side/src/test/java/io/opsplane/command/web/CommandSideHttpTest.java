@@ -413,6 +413,44 @@ class CommandSideHttpTest {
         assertThat(docs.body()).contains("/v1/executions");
     }
 
+    /**
+     * This side's own document (the base URL's is both sides' merged): the key as the client sends it,
+     * never the key the server resolves from it, and the problems each operation can answer.
+     */
+    @Test
+    void describesItsOperationsWithTheKeySchemesAndTheProblemsEachCanAnswer() throws Exception {
+        HttpResponse<String> docs = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v3/api-docs/command")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(docs.statusCode()).isEqualTo(200);
+        JsonNode document = JSON.readTree(docs.body());
+        JsonNode schemes = document.path("components").path("securitySchemes");
+        assertThat(schemes.path("bearerKey").path("type").asText()).isEqualTo("http");
+        assertThat(schemes.path("bearerKey").path("scheme").asText()).isEqualTo("bearer");
+        assertThat(schemes.path("apiKeyHeader").path("type").asText()).isEqualTo("apiKey");
+        assertThat(schemes.path("apiKeyHeader").path("name").asText()).isEqualTo("X-API-Key");
+        assertThat(docs.body()).doesNotContain("AuthenticatedKey");
+
+        JsonNode execute = document.path("paths").path("/v1/executions").path("post");
+        List<String> parameters = new ArrayList<>();
+        execute.path("parameters").forEach(parameter -> parameters.add(parameter.path("name").asText()));
+        assertThat(parameters).contains("Idempotency-Key")
+                .doesNotContain("key", "keyId", "toolPatterns", "ratePerMinute", "rateBurst");
+        assertThat(codes(execute, "400")).containsExactly("invalid_parameter", "malformed_json", "invalid_input",
+                "invalid_idempotency_key");
+        assertThat(codes(execute, "401")).containsExactly("unauthenticated");
+        assertThat(codes(execute, "403")).containsExactly("forbidden");
+        assertThat(codes(execute, "413")).containsExactly("payload_too_large");
+        assertThat(codes(execute, "415")).containsExactly("unsupported_media_type");
+        assertThat(execute.path("responses").path("400").path("content").path("application/problem+json")
+                .path("schema").path("$ref").asText()).isEqualTo("#/components/schemas/Problem");
+    }
+
+    private static List<String> codes(JsonNode operation, String status) {
+        List<String> codes = new ArrayList<>();
+        operation.path("responses").path(status).path("x-problem-codes").forEach(code -> codes.add(code.asText()));
+        return codes;
+    }
+
     /** Responses that carry a new key, and refusals, are {@code Cache-Control: no-store} (issue 11). */
     @Test
     void noResponseMayBeStoredByACache() throws Exception {

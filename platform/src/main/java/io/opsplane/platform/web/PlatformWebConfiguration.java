@@ -9,6 +9,7 @@ import io.opsplane.platform.auth.ScopeInterceptor;
 import io.opsplane.platform.fairness.ConcurrencyLimitFilter;
 import io.opsplane.platform.fairness.ConcurrencyProperties;
 import io.opsplane.platform.fairness.StreamLimitProperties;
+import io.opsplane.platform.openapi.ApiDocumentation;
 import io.opsplane.platform.problem.ProblemErrorController;
 import io.opsplane.platform.problem.ProblemErrorReportValve;
 import io.opsplane.platform.problem.ProblemHandler;
@@ -54,7 +55,7 @@ import java.util.Set;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({EdgeProperties.class, RateLimitProperties.class, ConcurrencyProperties.class,
         StreamLimitProperties.class})
-@Import({ProblemHandler.class, ProblemErrorController.class})
+@Import({ProblemHandler.class, ProblemErrorController.class, ApiDocumentation.class})
 public class PlatformWebConfiguration implements WebMvcConfigurer {
 
     /**

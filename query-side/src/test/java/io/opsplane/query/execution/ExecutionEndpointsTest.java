@@ -323,6 +323,34 @@ class ExecutionEndpointsTest {
         assertThat(docs.body().path("paths").has("/v1/executions/{executionId}")).isTrue();
     }
 
+    @Test
+    void describesItsOperationsWithTheKeySchemesAndTheProblemsEachCanAnswer() {
+        Response docs = app.get("/v3/api-docs/query", null);
+        assertThat(docs.status()).isEqualTo(200);
+        JsonNode document = docs.body();
+        assertThat(document.path("paths").has("/v1/executions/{executionId}")).isTrue();
+        JsonNode schemes = document.path("components").path("securitySchemes");
+        assertThat(schemes.path("bearerKey").path("scheme").asString()).isEqualTo("bearer");
+        assertThat(schemes.path("apiKeyHeader").path("in").asString()).isEqualTo("header");
+        assertThat(schemes.path("apiKeyHeader").path("name").asString()).isEqualTo("X-API-Key");
+        assertThat(document.path("security").valueStream().map(r -> names(r).get(0)).toList())
+                .containsExactly("bearerKey", "apiKeyHeader");
+        assertThat(document.toString()).doesNotContain("AuthenticatedKey");
+
+        JsonNode list = document.path("paths").path("/v1/executions").path("get");
+        assertThat(list.path("parameters").valueStream().map(p -> p.path("name").asString()).toList())
+                .contains("minPosition").doesNotContain("key", "keyId", "toolPatterns", "ratePerMinute", "rateBurst");
+        assertThat(list.path("responses").path("401").path("x-problem-codes").valueStream().map(JsonNode::asString)
+                .toList()).containsExactly("unauthenticated");
+        assertThat(list.path("responses").path("401").path("content").path("application/problem+json").path("schema")
+                .path("$ref").asString()).isEqualTo("#/components/schemas/Problem");
+        assertThat(list.path("responses").path("403").path("x-problem-codes").get(0).asString()).isEqualTo("forbidden");
+        assertThat(list.path("responses").path("503").path("x-problem-codes").get(0).asString())
+                .isEqualTo("projection_behind");
+        assertThat(document.path("components").path("schemas").path("Problem").path("required").valueStream()
+                .map(JsonNode::asString).toList()).contains("code", "status");
+    }
+
     private static String newId() {
         return "ex-" + UUID.randomUUID();
     }

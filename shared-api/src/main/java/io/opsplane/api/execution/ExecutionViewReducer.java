@@ -1,12 +1,9 @@
 package io.opsplane.api.execution;
 
-import io.opsplane.api.apikey.Actor;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Folds execution events into an {@link ExecutionView}. Pure: the same events give the same view,
@@ -27,121 +24,72 @@ public final class ExecutionViewReducer {
      */
     public static ExecutionView apply(ExecutionView current, Object event, Instant timestamp, long position) {
         Instant at = timestamp.truncatedTo(ChronoUnit.MILLIS);
-        Builder b = current == null ? new Builder() : new Builder(current);
+        ExecutionView.Builder b = current == null ? ExecutionView.builder() : current.toBuilder();
+        Steps steps = new Steps(current == null ? null : current.steps());
         if (event instanceof ExecutionPlannedEvent e) {
-            b.executionId = e.executionId();
-            b.toolRef(e.tool());
-            b.mode = ExecutionMode.PLAN;
-            b.status = ExecutionStatus.PLANNED;
-            b.input = e.input();
-            b.actor = e.actor();
-            b.idempotencyKey = e.idempotencyKey();
-            b.reason = e.reason();
-            b.plan = e.plan();
-            b.createdAt = at;
-            b.finishedAt = at;
+            b.executionId(e.executionId())
+                    .tool(e.tool().name())
+                    .toolVersion(e.tool().version())
+                    .mode(ExecutionMode.PLAN)
+                    .status(ExecutionStatus.PLANNED)
+                    .input(e.input())
+                    .actor(e.actor())
+                    .idempotencyKey(e.idempotencyKey())
+                    .reason(e.reason())
+                    .plan(e.plan())
+                    .createdAt(at)
+                    .finishedAt(at);
         } else if (event instanceof ExecutionRequestedEvent e) {
-            b.executionId = e.executionId();
-            b.toolRef(e.tool());
-            b.mode = ExecutionMode.EXECUTE;
-            b.status = ExecutionStatus.RUNNING;
-            b.input = e.input();
-            b.actor = e.actor();
-            b.idempotencyKey = e.idempotencyKey();
-            b.reason = e.reason();
-            b.approvalRequestId = e.approvalRequestId();
-            b.createdAt = at;
+            b.executionId(e.executionId())
+                    .tool(e.tool().name())
+                    .toolVersion(e.tool().version())
+                    .mode(ExecutionMode.EXECUTE)
+                    .status(ExecutionStatus.RUNNING)
+                    .input(e.input())
+                    .actor(e.actor())
+                    .idempotencyKey(e.idempotencyKey())
+                    .reason(e.reason())
+                    .approvalRequestId(e.approvalRequestId())
+                    .createdAt(at);
             if (e.steps() != null) {
-                e.steps().forEach(step -> b.step(new StepView(step, StepStatus.PENDING, null, null, null)));
+                e.steps().forEach(step -> steps.put(new StepView(step, StepStatus.PENDING, null, null, null)));
             }
         } else if (event instanceof ExecutionRetriedEvent) {
-            b.status = ExecutionStatus.RUNNING;
-            b.output = null;
-            b.error = null;
-            b.finishedAt = null;
-            b.durationMs = null;
+            b.status(ExecutionStatus.RUNNING).output(null).error(null).finishedAt(null).durationMs(null);
         } else if (event instanceof ExecutionStartedEvent) {
-            b.status = ExecutionStatus.RUNNING;
-            b.startedAt = at;
-            b.finishedAt = null;
-            b.durationMs = null;
-            b.error = null;
+            b.status(ExecutionStatus.RUNNING).startedAt(at).finishedAt(null).durationMs(null).error(null);
         } else if (event instanceof ExecutionStepSucceededEvent e) {
-            b.step(new StepView(e.step(), StepStatus.SUCCEEDED, at, e.output(), null));
+            steps.put(new StepView(e.step(), StepStatus.SUCCEEDED, at, e.output(), null));
         } else if (event instanceof ExecutionStepFailedEvent e) {
-            b.step(new StepView(e.step(), StepStatus.FAILED, at, null, e.error()));
+            steps.put(new StepView(e.step(), StepStatus.FAILED, at, null, e.error()));
         } else if (event instanceof ExecutionSucceededEvent e) {
-            b.status = ExecutionStatus.SUCCEEDED;
-            b.output = e.output();
-            b.finish(at, e.durationMs());
+            b.status(ExecutionStatus.SUCCEEDED).output(e.output()).finishedAt(at).durationMs(e.durationMs());
         } else if (event instanceof ExecutionFailedEvent e) {
-            b.status = ExecutionStatus.FAILED;
-            b.error = e.error();
-            b.finish(at, e.durationMs());
+            b.status(ExecutionStatus.FAILED).error(e.error()).finishedAt(at).durationMs(e.durationMs());
         } else if (event instanceof ExecutionUnknownEvent e) {
-            b.status = ExecutionStatus.UNKNOWN;
-            b.error = new ExecutionError("outcome_unknown", e.reason());
-            b.finish(at, b.startedAt == null ? null : at.toEpochMilli() - b.startedAt.toEpochMilli());
+            Instant startedAt = current == null ? null : current.startedAt();
+            b.status(ExecutionStatus.UNKNOWN)
+                    .error(new ExecutionError("outcome_unknown", e.reason()))
+                    .finishedAt(at)
+                    .durationMs(startedAt == null ? null : at.toEpochMilli() - startedAt.toEpochMilli());
         } else {
             return current;
         }
-        b.position = Math.max(b.position, position);
-        return b.build();
+        long before = current == null ? 0 : current.position();
+        return b.steps(steps.list()).position(Math.max(before, position)).build();
     }
 
-    private static final class Builder {
-        private String executionId;
-        private String tool;
-        private String toolVersion;
-        private ExecutionMode mode;
-        private ExecutionStatus status;
-        private Map<String, Object> input;
-        private Map<String, Object> output;
-        private ExecutionError error;
-        private Actor actor;
-        private String approvalRequestId;
-        private String idempotencyKey;
-        private String reason;
-        private Plan plan;
-        private Instant createdAt;
-        private Instant startedAt;
-        private Instant finishedAt;
-        private Long durationMs;
-        private List<StepView> steps = new ArrayList<>();
-        private long position;
+    /** The steps of a view, in the order they were first seen. */
+    private static final class Steps {
 
-        Builder() {
-        }
+        private final List<StepView> steps;
 
-        Builder(ExecutionView v) {
-            executionId = v.executionId();
-            tool = v.tool();
-            toolVersion = v.toolVersion();
-            mode = v.mode();
-            status = v.status();
-            input = v.input();
-            output = v.output();
-            error = v.error();
-            actor = v.actor();
-            approvalRequestId = v.approvalRequestId();
-            idempotencyKey = v.idempotencyKey();
-            reason = v.reason();
-            plan = v.plan();
-            createdAt = v.createdAt();
-            startedAt = v.startedAt();
-            finishedAt = v.finishedAt();
-            durationMs = v.durationMs();
-            steps = v.steps() == null ? new ArrayList<>() : new ArrayList<>(v.steps());
-            position = v.position();
-        }
-
-        void toolRef(ToolRef ref) {
-            tool = ref.name();
-            toolVersion = ref.version();
+        Steps(List<StepView> current) {
+            steps = current == null ? new ArrayList<>() : new ArrayList<>(current);
         }
 
         /** Replaces the step of that name where it stands (a pending or failed one), or appends it. */
-        void step(StepView step) {
+        void put(StepView step) {
             for (int i = 0; i < steps.size(); i++) {
                 if (steps.get(i).name().equals(step.name())) {
                     steps.set(i, step);
@@ -151,15 +99,8 @@ public final class ExecutionViewReducer {
             steps.add(step);
         }
 
-        void finish(Instant at, Long duration) {
-            finishedAt = at;
-            durationMs = duration;
-        }
-
-        ExecutionView build() {
-            return new ExecutionView(executionId, tool, toolVersion, mode, status, input, output, error, actor,
-                    approvalRequestId, idempotencyKey, reason, plan, createdAt, startedAt, finishedAt, durationMs,
-                    List.copyOf(steps), position);
+        List<StepView> list() {
+            return List.copyOf(steps);
         }
     }
 }

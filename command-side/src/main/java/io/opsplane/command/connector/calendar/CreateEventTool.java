@@ -5,9 +5,7 @@ import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.util.DateTime;
 import com.google.api.services.calendar.model.Event;
 import com.google.api.services.calendar.model.EventDateTime;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
@@ -32,9 +30,11 @@ import java.util.Optional;
 public class CreateEventTool implements Tool {
 
     private final GoogleCalendarConnector calendar;
-    private final ToolDescriptor descriptor = new ToolDescriptor("calendar.event.create", "1.0.0",
-            "Creates an event in a Google calendar the service account can write to.",
-            RiskLevel.LOW, Scope.TOOLS_EXECUTE, Schemas.parse("""
+    private final ToolDescriptor descriptor = ToolDescriptor.builder("calendar.event.create")
+            .version("1.0.0")
+            .description("Creates an event in a Google calendar the service account can write to.")
+            .riskLevel(RiskLevel.LOW)
+            .inputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "additionalProperties": false, "required": ["calendarId", "summary", "start", "end"],
              "properties": {
@@ -44,11 +44,16 @@ public class CreateEventTool implements Tool {
                "location": {"type": "string", "maxLength": 1024},
                "start": {"type": "string", "format": "date-time"},
                "end": {"type": "string", "format": "date-time"}}}
-            """), Schemas.parse("""
+            """))
+            .outputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "required": ["eventId"],
              "properties": {"eventId": {"type": "string"}, "htmlLink": {"type": "string"}, "status": {"type": "string"}}}
-            """), true, true, false, false, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(30));
+            """))
+            .supportsPlan()
+            .idempotent()
+            .timeout(Duration.ofSeconds(30))
+            .build();
 
     public CreateEventTool(GoogleCalendarConnector calendar) {
         this.calendar = calendar;

@@ -98,27 +98,32 @@ public final class DeclarativeToolLoader {
         for (FieldError error : validator.validate(FILE_SCHEMA, document)) {
             problems.add(error.path(), error.message());
         }
-        if (problems.isEmpty()) {
-            checkMeaning(document, reservedNames, problems);
+        if (!problems.isEmpty()) {
+            throw new ToolsFileException(name, problems.list);
         }
+        List<ToolsFile.Definition> definitions;
+        try {
+            definitions = yaml.treeToValue(document, ToolsFile.class).tools();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tools file that passed its schema did not bind: " + e.getOriginalMessage(), e);
+        }
+        checkMeaning(definitions, reservedNames, problems);
         if (!problems.isEmpty()) {
             throw new ToolsFileException(name, problems.list);
         }
         List<DeclarativeHttpTool> tools = new ArrayList<>();
-        JsonNode definitions = document.path("tools");
         for (int i = 0; i < definitions.size(); i++) {
             tools.add(tool(definitions.get(i), name + ":" + locations.lineAndColumn("/tools/" + i)));
         }
         return tools;
     }
 
-    private void checkMeaning(JsonNode document, Set<String> reservedNames, Problems problems) {
+    private void checkMeaning(List<ToolsFile.Definition> definitions, Set<String> reservedNames, Problems problems) {
         Set<String> seen = new HashSet<>();
-        JsonNode definitions = document.path("tools");
         for (int i = 0; i < definitions.size(); i++) {
-            JsonNode tool = definitions.get(i);
+            ToolsFile.Definition tool = definitions.get(i);
             String at = "/tools/" + i;
-            String toolName = tool.path("name").asText();
+            String toolName = tool.name();
             if (reservedNames.contains(toolName)) {
                 problems.add(at + "/name", "'" + toolName + "' is a built-in tool's name");
             } else if (ToolRegistry.isReservedName(toolName)) {
@@ -128,17 +133,18 @@ public final class DeclarativeToolLoader {
                 problems.add(at + "/name", "'" + toolName + "' is declared twice");
             }
             checkInputSchema(tool, at, problems);
-            checkDuration(tool.path("timeout"), at + "/timeout", problems);
-            checkDuration(tool.path("approval").path("expiresAfter"), at + "/approval/expiresAfter", problems);
-            checkRequest(tool.path("request"), at + "/request", problems);
-            if (tool.has("dryRun")) {
-                checkRequest(tool.path("dryRun"), at + "/dryRun", problems);
+            checkDuration(tool.timeout(), at + "/timeout", problems);
+            checkDuration(tool.approval() == null ? null : tool.approval().expiresAfter(),
+                    at + "/approval/expiresAfter", problems);
+            checkRequest(tool.request(), at + "/request", problems);
+            if (tool.dryRun() != null) {
+                checkRequest(tool.dryRun(), at + "/dryRun", problems);
             }
         }
     }
 
-    private void checkInputSchema(JsonNode tool, String at, Problems problems) {
-        JsonNode schema = tool.path("inputSchema");
+    private void checkInputSchema(ToolsFile.Definition tool, String at, Problems problems) {
+        JsonNode schema = tool.inputSchema();
         if (!"object".equals(schema.path("type").asText())) {
             problems.add(at + "/inputSchema", "must describe an object (\"type\": \"object\")");
         }
@@ -147,9 +153,9 @@ public final class DeclarativeToolLoader {
         } catch (RuntimeException e) {
             problems.add(at + "/inputSchema", "is not a usable JSON Schema: " + e.getMessage());
         }
-        JsonNode secrets = tool.path("secretFields");
+        List<String> secrets = tool.secretFieldsOrEmpty();
         for (int s = 0; s < secrets.size(); s++) {
-            String pointer = secrets.get(s).asText();
+            String pointer = secrets.get(s);
             JsonNode property = schema.path("properties").path(pointer.substring(1));
             if (pointer.indexOf('/', 1) > 0 || property.isMissingNode()) {
                 problems.add(at + "/secretFields/" + s, "'" + pointer + "' names no top-level property of inputSchema");
@@ -159,8 +165,8 @@ public final class DeclarativeToolLoader {
         }
     }
 
-    private static void checkRequest(JsonNode request, String at, Problems problems) {
-        String url = request.path("url").asText();
+    private static void checkRequest(ToolsFile.Request request, String at, Problems problems) {
+        String url = request.url();
         int pathStart = url.indexOf('/', url.indexOf("://") + 3);
         String origin = pathStart < 0 ? url : url.substring(0, pathStart);
         if (Templates.hasPlaceholder(origin)) {
@@ -169,79 +175,73 @@ public final class DeclarativeToolLoader {
         for (String unknown : Templates.unknownPlaceholders(url)) {
             problems.add(at + "/url", "unknown placeholder {{" + unknown + "}}; use input.<field>, executionId or stepKey");
         }
-        request.path("headers").fields().forEachRemaining(header -> {
-            for (String unknown : Templates.unknownPlaceholders(header.getValue().asText())) {
-                problems.add(at + "/headers/" + header.getKey(), "unknown placeholder {{" + unknown + "}}");
+        request.headersOrEmpty().forEach((header, value) -> {
+            for (String unknown : Templates.unknownPlaceholders(value)) {
+                problems.add(at + "/headers/" + header, "unknown placeholder {{" + unknown + "}}");
             }
         });
-        if (request.has("body") && ("GET".equals(request.path("method").asText()) || "HEAD".equals(request.path("method").asText()))) {
-            problems.add(at + "/body", "a " + request.path("method").asText() + " request has no body");
+        if (request.body() != null && ("GET".equals(request.method()) || "HEAD".equals(request.method()))) {
+            problems.add(at + "/body", "a " + request.method() + " request has no body");
         }
     }
 
-    private static void checkDuration(JsonNode value, String at, Problems problems) {
-        if (value.isMissingNode()) {
+    private static void checkDuration(String value, String at, Problems problems) {
+        if (value == null) {
             return;
         }
         try {
-            Duration.parse(value.asText());
+            Duration.parse(value);
         } catch (DateTimeParseException e) {
-            problems.add(at, "'" + value.asText() + "' is not an ISO-8601 duration such as PT30S");
+            problems.add(at, "'" + value + "' is not an ISO-8601 duration such as PT30S");
         }
     }
 
-    private DeclarativeHttpTool tool(JsonNode definition, String source) {
-        JsonNode annotations = definition.path("annotations");
-        ToolDescriptor descriptor = new ToolDescriptor(
-                definition.path("name").asText(),
-                definition.path("version").asText("1.0.0"),
-                definition.path("description").asText(),
-                RiskLevel.valueOf(definition.path("riskLevel").asText().toUpperCase(Locale.ROOT)),
-                Scope.fromWireName(definition.path("requiredScope").asText("tools:execute")).orElse(Scope.TOOLS_EXECUTE),
-                definition.path("inputSchema").deepCopy(),
-                definition.has("outputSchema") ? definition.path("outputSchema").deepCopy() : Schemas.parse("""
+    private DeclarativeHttpTool tool(ToolsFile.Definition definition, String source) {
+        ToolsFile.Annotations annotations = definition.annotations() == null
+                ? new ToolsFile.Annotations(false, false) : definition.annotations();
+        ToolDescriptor descriptor = ToolDescriptor.builder(definition.name())
+                .version(definition.version() == null ? "1.0.0" : definition.version())
+                .description(definition.description())
+                .riskLevel(RiskLevel.valueOf(definition.riskLevel().toUpperCase(Locale.ROOT)))
+                .requiredScope(definition.requiredScope() == null ? Scope.TOOLS_EXECUTE
+                        : Scope.fromWireName(definition.requiredScope()).orElse(Scope.TOOLS_EXECUTE))
+                .inputSchema(definition.inputSchema())
+                .outputSchema(definition.outputSchema() != null ? definition.outputSchema() : Schemas.parse("""
                         {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
-                         "required": ["statusCode"], "properties": {"statusCode": {"type": "integer"}, "body": true}}"""),
-                true,
-                definition.path("idempotent").asBoolean(false),
-                annotations.path("readOnly").asBoolean(false),
-                annotations.path("destructive").asBoolean(false),
-                strings(definition.path("secretFields")),
-                approval(definition.path("approval")),
-                definition.has("timeout") ? Duration.parse(definition.path("timeout").asText()) : DEFAULT_TIMEOUT);
-        return new DeclarativeHttpTool(descriptor, request(definition.path("request")),
-                definition.has("dryRun") ? request(definition.path("dryRun")) : null, environment, http, source);
+                         "required": ["statusCode"], "properties": {"statusCode": {"type": "integer"}, "body": true}}"""))
+                .supportsPlan()
+                .idempotent(definition.idempotent())
+                .readOnly(annotations.readOnly())
+                .destructive(annotations.destructive())
+                .secretFields(List.copyOf(definition.secretFieldsOrEmpty()))
+                .approval(approval(definition.approval()))
+                .timeout(definition.timeout() != null ? Duration.parse(definition.timeout()) : DEFAULT_TIMEOUT)
+                .build();
+        return new DeclarativeHttpTool(descriptor, request(definition.request()),
+                definition.dryRun() != null ? request(definition.dryRun()) : null, environment, http, source);
     }
 
-    private static DeclarativeHttpTool.RequestTemplate request(JsonNode node) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        node.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+    private static DeclarativeHttpTool.RequestTemplate request(ToolsFile.Request request) {
         Map<String, DeclarativeHttpTool.SecretHeader> secretHeaders = new LinkedHashMap<>();
-        node.path("secretHeaders").fields().forEachRemaining(e -> secretHeaders.put(e.getKey(),
-                new DeclarativeHttpTool.SecretHeader(e.getValue().path("env").asText(), e.getValue().path("prefix").asText(""))));
-        List<Integer> expect = new ArrayList<>();
-        node.path("expectStatus").forEach(status -> expect.add(status.asInt()));
-        return new DeclarativeHttpTool.RequestTemplate(node.path("method").asText(), node.path("url").asText(),
-                headers, secretHeaders, node.has("body") ? node.get("body").deepCopy() : null, expect);
+        if (request.secretHeaders() != null) {
+            request.secretHeaders().forEach((header, secret) -> secretHeaders.put(header,
+                    new DeclarativeHttpTool.SecretHeader(secret.env(), secret.prefix() == null ? "" : secret.prefix())));
+        }
+        return new DeclarativeHttpTool.RequestTemplate(request.method(), request.url(),
+                new LinkedHashMap<>(request.headersOrEmpty()), secretHeaders, request.body(),
+                request.expectStatus() == null ? List.of() : List.copyOf(request.expectStatus()));
     }
 
-    private static ApprovalPolicy approval(JsonNode node) {
-        if (node.isMissingNode()) {
+    private static ApprovalPolicy approval(ToolsFile.Approval approval) {
+        if (approval == null) {
             return ApprovalPolicy.none();
         }
         List<ApprovalRule> rules = new ArrayList<>();
-        node.path("rules").forEach(rule -> rules.add(new ApprovalRule(rule.path("field").asText(),
-                ComparisonOp.valueOf(rule.path("op").asText().toUpperCase(Locale.ROOT)),
-                JSON.convertValue(rule.path("value"), Object.class),
-                rule.path("minApprovals").asInt())));
-        return new ApprovalPolicy(node.path("required").asBoolean(false), node.path("minApprovals").asInt(0), rules,
-                node.has("expiresAfter") ? node.path("expiresAfter").asText() : null);
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(value -> values.add(value.asText()));
-        return values;
+        if (approval.rules() != null) {
+            approval.rules().forEach(rule -> rules.add(new ApprovalRule(rule.field(),
+                    ComparisonOp.valueOf(rule.op().toUpperCase(Locale.ROOT)), rule.value(), rule.minApprovals())));
+        }
+        return new ApprovalPolicy(approval.required(), approval.minApprovals(), rules, approval.expiresAfter());
     }
 
     private static JsonNode fileSchema() {

@@ -2,9 +2,7 @@ package io.opsplane.command.connector.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
@@ -42,10 +40,12 @@ public class HealthcheckTool implements Tool {
 
     public HealthcheckTool(TargetGuard guard) {
         this.guard = guard;
-        this.descriptor = new ToolDescriptor(NAME, "1.0.0",
-                "Calls a URL with GET and reports its HTTP status code and latency; fails when the status is not"
-                        + " the expected one (any 2xx or 3xx unless expectStatus is given).",
-                RiskLevel.LOW, Scope.TOOLS_EXECUTE, schema("""
+        this.descriptor = ToolDescriptor.builder(NAME)
+                .version("1.0.0")
+                .description("Calls a URL with GET and reports its HTTP status code and latency; fails when the status is not"
+                        + " the expected one (any 2xx or 3xx unless expectStatus is given).")
+                .riskLevel(RiskLevel.LOW)
+                .inputSchema(schema("""
                         {"$schema": "https://json-schema.org/draft/2020-12/schema",
                          "type": "object", "additionalProperties": false, "required": ["url"],
                          "properties": {
@@ -57,11 +57,18 @@ public class HealthcheckTool implements Tool {
                                          "description": "how long to wait for the answer (default 5000)"},
                            "bearerToken": {"type": "string", "minLength": 1, "maxLength": 4096, "writeOnly": true,
                                            "description": "sent as Authorization: Bearer, for protected endpoints"}}}
-                        """), schema("""
+                        """))
+                .outputSchema(schema("""
                         {"$schema": "https://json-schema.org/draft/2020-12/schema",
                          "type": "object", "required": ["statusCode", "latencyMs"],
                          "properties": {"statusCode": {"type": "integer"}, "latencyMs": {"type": "integer"}}}
-                        """), true, true, true, false, List.of("/bearerToken"), ApprovalPolicy.none(), Duration.ofSeconds(35));
+                        """))
+                .supportsPlan()
+                .idempotent()
+                .readOnly()
+                .secretFields(List.of("/bearerToken"))
+                .timeout(Duration.ofSeconds(35))
+                .build();
     }
 
     @Override

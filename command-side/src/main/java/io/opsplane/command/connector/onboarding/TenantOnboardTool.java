@@ -8,9 +8,7 @@ import com.stripe.model.Customer;
 import com.stripe.model.Subscription;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.SubscriptionCreateParams;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.connector.calendar.GoogleCalendarConnector;
 import io.opsplane.command.connector.resend.ResendConnector;
@@ -45,11 +43,13 @@ public class TenantOnboardTool implements Tool {
     private final StripeConnector stripe;
     private final GoogleCalendarConnector calendar;
     private final ResendConnector resend;
-    private final ToolDescriptor descriptor = new ToolDescriptor("tenant.onboard", "1.0.0",
-            "Onboards a tenant: creates its Stripe customer and subscription, its operations calendar and sends the"
+    private final ToolDescriptor descriptor = ToolDescriptor.builder("tenant.onboard")
+            .version("1.0.0")
+            .description("Onboards a tenant: creates its Stripe customer and subscription, its operations calendar and sends the"
                     + " welcome email, each a recorded step. A failed onboarding is resumed with"
-                    + " POST /v1/executions/{id}/retry without repeating the steps that succeeded.",
-            RiskLevel.MEDIUM, Scope.TOOLS_EXECUTE, Schemas.parse("""
+                    + " POST /v1/executions/{id}/retry without repeating the steps that succeeded.")
+            .riskLevel(RiskLevel.MEDIUM)
+            .inputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "additionalProperties": false,
              "required": ["tenantId", "companyName", "adminEmail", "priceId"],
@@ -61,12 +61,17 @@ public class TenantOnboardTool implements Tool {
                            "description": "the Stripe price of the tenant's plan"},
                "timeZone": {"type": "string", "minLength": 1, "maxLength": 64,
                             "description": "IANA time zone of the tenant's calendar (default UTC)"}}}
-            """), Schemas.parse("""
+            """))
+            .outputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "required": ["customerId", "subscriptionId", "calendarId", "welcomeEmailId"],
              "properties": {"customerId": {"type": "string"}, "subscriptionId": {"type": "string"},
                             "calendarId": {"type": "string"}, "welcomeEmailId": {"type": "string"}}}
-            """), true, true, false, false, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(90));
+            """))
+            .supportsPlan()
+            .idempotent()
+            .timeout(Duration.ofSeconds(90))
+            .build();
 
     public TenantOnboardTool(StripeConnector stripe, GoogleCalendarConnector calendar, ResendConnector resend) {
         this.stripe = stripe;

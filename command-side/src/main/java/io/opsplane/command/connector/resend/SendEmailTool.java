@@ -2,9 +2,7 @@ package io.opsplane.command.connector.resend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.resend.services.emails.model.CreateEmailOptions;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
@@ -23,9 +21,11 @@ import java.util.Optional;
 public class SendEmailTool implements Tool {
 
     private final ResendConnector resend;
-    private final ToolDescriptor descriptor = new ToolDescriptor("email.send", "1.0.0",
-            "Sends an email through Resend to up to 50 recipients, as text and/or HTML.",
-            RiskLevel.MEDIUM, Scope.TOOLS_EXECUTE, Schemas.parse("""
+    private final ToolDescriptor descriptor = ToolDescriptor.builder("email.send")
+            .version("1.0.0")
+            .description("Sends an email through Resend to up to 50 recipients, as text and/or HTML.")
+            .riskLevel(RiskLevel.MEDIUM)
+            .inputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "additionalProperties": false, "required": ["to", "subject"],
              "anyOf": [{"required": ["text"]}, {"required": ["html"]}],
@@ -36,10 +36,15 @@ public class SendEmailTool implements Tool {
                "subject": {"type": "string", "minLength": 1, "maxLength": 998},
                "text": {"type": "string", "maxLength": 100000},
                "html": {"type": "string", "maxLength": 100000}}}
-            """), Schemas.parse("""
+            """))
+            .outputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "required": ["emailId"], "properties": {"emailId": {"type": "string"}}}
-            """), true, true, false, false, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(30));
+            """))
+            .supportsPlan()
+            .idempotent()
+            .timeout(Duration.ofSeconds(30))
+            .build();
 
     public SendEmailTool(ResendConnector resend) {
         this.resend = resend;

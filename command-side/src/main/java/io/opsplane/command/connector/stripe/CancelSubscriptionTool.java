@@ -3,9 +3,7 @@ package io.opsplane.command.connector.stripe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.model.Subscription;
 import com.stripe.param.SubscriptionCancelParams;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
@@ -23,20 +21,28 @@ import java.util.Optional;
 public class CancelSubscriptionTool implements Tool {
 
     private final StripeConnector stripe;
-    private final ToolDescriptor descriptor = new ToolDescriptor("billing.subscription.cancel", "1.0.0",
-            "Cancels a Stripe subscription immediately, optionally invoicing pending usage and prorating.",
-            RiskLevel.HIGH, Scope.TOOLS_EXECUTE, Schemas.parse("""
+    private final ToolDescriptor descriptor = ToolDescriptor.builder("billing.subscription.cancel")
+            .version("1.0.0")
+            .description("Cancels a Stripe subscription immediately, optionally invoicing pending usage and prorating.")
+            .riskLevel(RiskLevel.HIGH)
+            .inputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "additionalProperties": false, "required": ["subscriptionId"],
              "properties": {
                "subscriptionId": {"type": "string", "pattern": "^sub_[A-Za-z0-9]+$"},
                "invoiceNow": {"type": "boolean", "description": "invoice pending usage now (default false)"},
                "prorate": {"type": "boolean", "description": "credit unused time (default false)"}}}
-            """), Schemas.parse("""
+            """))
+            .outputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "required": ["subscriptionId", "status"],
              "properties": {"subscriptionId": {"type": "string"}, "status": {"type": "string"}}}
-            """), true, true, false, true, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(30));
+            """))
+            .supportsPlan()
+            .idempotent()
+            .destructive()
+            .timeout(Duration.ofSeconds(30))
+            .build();
 
     public CancelSubscriptionTool(StripeConnector stripe) {
         this.stripe = stripe;

@@ -3,9 +3,7 @@ package io.opsplane.command.connector.stripe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.model.Customer;
 import com.stripe.param.CustomerCreateParams;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
-import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.Schemas;
 import io.opsplane.command.tool.Tool;
@@ -23,9 +21,11 @@ import java.util.Optional;
 public class CreateCustomerTool implements Tool {
 
     private final StripeConnector stripe;
-    private final ToolDescriptor descriptor = new ToolDescriptor("billing.customer.create", "1.0.0",
-            "Creates a customer in Stripe with an email, an optional name and description, and metadata.",
-            RiskLevel.MEDIUM, Scope.TOOLS_EXECUTE, Schemas.parse("""
+    private final ToolDescriptor descriptor = ToolDescriptor.builder("billing.customer.create")
+            .version("1.0.0")
+            .description("Creates a customer in Stripe with an email, an optional name and description, and metadata.")
+            .riskLevel(RiskLevel.MEDIUM)
+            .inputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "additionalProperties": false, "required": ["email"],
              "properties": {
@@ -34,11 +34,16 @@ public class CreateCustomerTool implements Tool {
                "description": {"type": "string", "maxLength": 1000},
                "metadata": {"type": "object", "maxProperties": 50,
                             "additionalProperties": {"type": "string", "maxLength": 500}}}}
-            """), Schemas.parse("""
+            """))
+            .outputSchema(Schemas.parse("""
             {"$schema": "https://json-schema.org/draft/2020-12/schema",
              "type": "object", "required": ["customerId"],
              "properties": {"customerId": {"type": "string"}, "email": {"type": "string"}}}
-            """), true, true, false, false, List.of(), ApprovalPolicy.none(), Duration.ofSeconds(30));
+            """))
+            .supportsPlan()
+            .idempotent()
+            .timeout(Duration.ofSeconds(30))
+            .build();
 
     public CreateCustomerTool(StripeConnector stripe) {
         this.stripe = stripe;

@@ -3,7 +3,6 @@ package io.opsplane.command.connector.stripe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.model.Refund;
 import com.stripe.param.RefundCreateParams;
-import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.ApprovalRule;
@@ -34,9 +33,11 @@ public class RefundTool implements Tool {
 
     public RefundTool(StripeConnector stripe, RefundProperties policy) {
         this.stripe = stripe;
-        this.descriptor = new ToolDescriptor("billing.refund", "1.0.0",
-                "Refunds an amount (in the currency's minor unit, e.g. cents) of a Stripe payment intent.",
-                RiskLevel.HIGH, Scope.TOOLS_EXECUTE, Schemas.parse("""
+        this.descriptor = ToolDescriptor.builder("billing.refund")
+                .version("1.0.0")
+                .description("Refunds an amount (in the currency's minor unit, e.g. cents) of a Stripe payment intent.")
+                .riskLevel(RiskLevel.HIGH)
+                .inputSchema(Schemas.parse("""
                 {"$schema": "https://json-schema.org/draft/2020-12/schema",
                  "type": "object", "additionalProperties": false, "required": ["paymentIntent", "amount"],
                  "properties": {
@@ -45,16 +46,21 @@ public class RefundTool implements Tool {
                    "amount": {"type": "integer", "minimum": 1, "maximum": 99999999,
                               "description": "how much to refund, in the minor unit (cents)"},
                    "reason": {"enum": ["duplicate", "fraudulent", "requested_by_customer"]}}}
-                """), Schemas.parse("""
+                """))
+                .outputSchema(Schemas.parse("""
                 {"$schema": "https://json-schema.org/draft/2020-12/schema",
                  "type": "object", "required": ["refundId", "status"],
                  "properties": {"refundId": {"type": "string"}, "status": {"type": "string"},
                                 "amount": {"type": "integer"}, "currency": {"type": "string"}}}
-                """), true, true, false, true, List.of(),
-                new ApprovalPolicy(false, 0, List.of(
+                """))
+                .supportsPlan()
+                .idempotent()
+                .destructive()
+                .approval(new ApprovalPolicy(false, 0, List.of(
                         new ApprovalRule("/amount", ComparisonOp.GT, policy.approvalAbove(), 1),
-                        new ApprovalRule("/amount", ComparisonOp.GT, policy.twoApprovalsAbove(), 2)), null),
-                Duration.ofSeconds(30));
+                        new ApprovalRule("/amount", ComparisonOp.GT, policy.twoApprovalsAbove(), 2)), null))
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     @Override

@@ -3,11 +3,14 @@ package io.opsplane.command.connector.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.Effect;
+import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.ComparisonOp;
 import io.opsplane.api.tool.RiskLevel;
 import io.opsplane.command.tool.InMemorySteps;
 import io.opsplane.command.tool.InputValidator;
+import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,6 +223,46 @@ class DeclarativeToolLoaderTest {
                         meaning + ":10:5: /tools/1/name: 'service.healthcheck' is a built-in tool's name",
                         meaning + ":14:70: /tools/1/request/headers/X-Id: unknown placeholder {{nonsense}}"))
                 .hasMessageContaining("nothing from it was loaded");
+    }
+
+    @Test
+    void aToolThatSaysLittleGetsTheDocumentedDefaults() throws Exception {
+        List<DeclarativeHttpTool> tools = loader.load(file("""
+                tools:
+                  - name: app.ping
+                    description: Pings the app
+                    riskLevel: low
+                    inputSchema: {type: object}
+                    request: {method: GET, url: "https://app.internal/ping"}
+                """), Set.of());
+
+        ToolDescriptor descriptor = tools.get(0).descriptor();
+        assertThat(descriptor.version()).isEqualTo("1.0.0");
+        assertThat(descriptor.requiredScope()).isEqualTo(Scope.TOOLS_EXECUTE);
+        assertThat(descriptor.timeout()).hasSeconds(30);
+        assertThat(descriptor.approval()).isEqualTo(ApprovalPolicy.none());
+        assertThat(descriptor.secretFields()).isEmpty();
+        assertThat(descriptor.supportsPlan()).isTrue();
+        assertThat(descriptor.idempotent()).isFalse();
+        assertThat(descriptor.readOnly()).isFalse();
+        assertThat(descriptor.destructive()).isFalse();
+        assertThat(descriptor.outputSchema().path("required").get(0).asText()).isEqualTo("statusCode");
+    }
+
+    @Test
+    void aGetRequestMayNotCarryEvenAnExplicitlyNullBody() throws Exception {
+        Path nullBody = file("""
+                tools:
+                  - name: app.ping
+                    description: Pings the app
+                    riskLevel: low
+                    inputSchema: {type: object}
+                    request: {method: GET, url: "https://app.internal/ping", body: null}
+                """);
+
+        assertThatThrownBy(() -> loader.load(nullBody, Set.of()))
+                .isInstanceOfSatisfying(ToolsFileException.class, e -> assertThat(e.problems()).containsExactly(
+                        nullBody + ":6:62: /tools/0/request/body: a GET request has no body"));
     }
 
     @Test
