@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Merges the two sides' OpenAPI documents into the one the base URL serves (ADR 0005). The sides
+ * Merges the two sides' OpenAPI documents into the one the base URL serves (ADR 0006). The sides
  * share the document's header (info, servers, security) through the platform, so it must be equal;
  * an operation or a component may come from one side only, or be equal on both, and anything else
  * is a conflict the merge refuses rather than resolves.

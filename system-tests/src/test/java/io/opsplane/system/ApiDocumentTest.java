@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI document at the base URL is both sides' documents merged (ADR 0005): it equals what
+ * The OpenAPI document at the base URL is both sides' documents merged (ADR 0006): it equals what
  * the running sides generate, it has every routed operation of both sides and nothing else, it
  * says how keys are sent and never asks for the key the server resolves, and every operation lists
  * the problems it can answer. When an endpoint changes, rerun with {@code -Dopsplane.openapi.update=true}

@@ -26,7 +26,7 @@ import java.util.List;
  * it: sent keys as security schemes, never the server-resolved {@link AuthenticatedKey} as a
  * parameter, the problem document as a schema and the problem codes each operation can answer
  * ({@link ProblemResponses}). The document at the base URL is the two merged
- * ({@link MergedApiDocument}, ADR 0005).
+ * ({@link MergedApiDocument}, ADR 0006).
  */
 @Configuration(proxyBeanMethods = false)
 @Import(MergedApiDocument.class)

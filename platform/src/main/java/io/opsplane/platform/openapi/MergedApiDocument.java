@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * the base URL's {@code /v3/api-docs} (and as YAML) so that it does not matter which side a router
  * sends the request to. It is generated from the two sides' own documents and kept in this module;
  * {@code ApiDocumentTest} in system-tests fails when it no longer equals what the sides generate
- * and rewrites it with {@code -Dopsplane.openapi.update=true} (ADR 0005).
+ * and rewrites it with {@code -Dopsplane.openapi.update=true} (ADR 0006).
  */
 @Hidden
 @RestController
