@@ -23,11 +23,12 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventUtils;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventhandling.ReplayToken;
-import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
@@ -542,6 +543,31 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         }
     }
 
+    /**
+     * Axon's tracked events, each carrying its stored hash ({@link ChainedEvent}) so that consumers of the audit chain
+     * need not read the event again. The hashes of the events read but not yet delivered (upcasting may read ahead)
+     * are kept by position; the stream is sequential, as every tracked stream is.
+     */
+    @Override
+    public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
+        TreeMap<Long, String> hashes = new TreeMap<>();
+        Stream<? extends TrackedEventData<?>> data = readEventData(trackingToken, mayBlock)
+                .peek(read -> hashes.put(positionOf(read.trackingToken()), hashOf(read)));
+        return EventUtils.upcastAndDeserializeTrackedEvents(data, getEventSerializer(), upcasterChain)
+                         .map(message -> {
+                             long position = positionOf(message.trackingToken());
+                             hashes.headMap(position).clear();
+                             return ChainedMessages.of(message, hashes.get(position));
+                         });
+    }
+
+    private static String hashOf(TrackedEventData<?> read) {
+        if (read instanceof ChainedDomainEventData domain) {
+            return domain.hash();
+        }
+        return read instanceof StoredTrackedEventData plain ? plain.event().hash() : null;
+    }
+
     @Override
     protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
         return readInOrder(positionOf(lastToken), batchSize).stream()
@@ -717,7 +743,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
     private static TrackedEventData<?> toTrackedData(Document document) {
         TrackingToken token = token(position(document));
         if (document.getString(AGGREGATE_IDENTIFIER) != null) {
-            return new TrackedDomainEventData<>(token, toDomainEntry(document));
+            return new ChainedDomainEventData(token, toDomainEntry(document), document.getString(HASH));
         }
         return new StoredTrackedEventData(token, toStoredEvent(document));
     }
