@@ -7,6 +7,7 @@ import io.opsplane.eventstore.StoredEvent;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.index.KeyedIndex;
 import io.opsplane.query.index.PerBatch;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -28,6 +29,7 @@ import java.util.Map;
 /** The {@code eventlog} read model: every stored event as clients see it in the audit log. */
 @Component
 @ProcessingGroup(EventLogProjection.PROCESSING_GROUP)
+@ReadModel({EventLogDocument.COLLECTION, EventLogStore.TOOLS, EventLogStore.LISTS})
 public class EventLogProjection {
 
     public static final String PROCESSING_GROUP = "eventlog";

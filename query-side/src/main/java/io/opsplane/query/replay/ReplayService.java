@@ -178,7 +178,7 @@ class ReplayService implements DisposableBean {
 
     private Shadow startShadow(String model) {
         long generation = ReadModels.liveGeneration(model) + 1;
-        for (String base : ReadModels.COLLECTIONS.get(model)) {
+        for (String base : ReadModels.collectionsOf(model)) {
             String target = ReadModels.name(base, generation);
             mongo.dropCollection(target);
             copyIndexes(ReadModels.name(base, generation - 1), target);
@@ -251,7 +251,7 @@ class ReplayService implements DisposableBean {
         long old = ReadModels.liveGeneration(model);
         ReadModels.activate(model, shadow.generation());
         live.start();
-        for (String base : ReadModels.COLLECTIONS.get(model)) {
+        for (String base : ReadModels.collectionsOf(model)) {
             mongo.dropCollection(ReadModels.name(base, old));
         }
         deleteTokens(shadow.processorName());
