@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Which physical collections each replayable read model lives in. A replay builds generation <i>g+1</i> of a read
+ * Which physical collections each replayable read model (each projection, naming its collections with
+ * {@link ReadModel}) lives in. A replay builds generation <i>g+1</i> of a read
  * model in collections named {@code <base>_g<g+1>} while generation <i>g</i> keeps serving; the swap is one write to
  * {@code read_model_generations}. Documents and stores name their collection through {@link #collection(String)}
  * (static, so that {@code @Document("#{T(...).collection('x')}")} works in a plain {@code MongoTemplate} too); the
