@@ -1,25 +1,14 @@
 package io.opsplane.eventstore;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOptions;
-import com.mongodb.client.model.Updates;
 import io.opsplane.eventstore.audit.AuditHashes;
 import io.opsplane.eventstore.audit.ChainVerifier;
 import io.opsplane.eventstore.audit.Checkpoint;
 import io.opsplane.eventstore.audit.VerificationResult;
-import org.bson.Document;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.gt;
+import java.util.OptionalLong;
 
 /**
  * The tamper-evident side of the event store: seals stored events into checkpoints over global position ranges,
@@ -42,35 +31,30 @@ public class AuditTrail {
         void checkpoint(Checkpoint checkpoint);
     }
 
-    private static final String FROM = "from";
-    private static final String TO = "to";
-    private static final String SKIPPED = "skipped";
-    private static final String PREVIOUS_HASH = "previousHash";
-    private static final String HASH = "hash";
-    private static final String HASHES = "hashes";
-    private static final String SEALED_AT = "sealedAt";
-    private static final String LAST = "last";
-
-    private final SequencedMongoEventStorageEngine engine;
-    private final MongoCollection<Document> events;
-    private final MongoCollection<Document> checkpoints;
-    private final MongoCollection<Document> sequences;
-    private final String pointerId;
+    private final StoredEventLog log;
+    private final CheckpointStore checkpoints;
     private final int maxEventsPerCheckpoint;
 
     /**
-     * @param engine                 the engine whose events are sealed and verified
+     * @param engine                 the engine whose events are sealed and verified, and whose configured
+     *                               collections hold the checkpoints
      * @param maxEventsPerCheckpoint at most this many events per checkpoint
      */
     public AuditTrail(SequencedMongoEventStorageEngine engine, int maxEventsPerCheckpoint) {
+        this(engine, engine.checkpointStore(), maxEventsPerCheckpoint);
+    }
+
+    /**
+     * @param log                    the events to seal and verify
+     * @param checkpoints            where the checkpoints over them are kept
+     * @param maxEventsPerCheckpoint at most this many events per checkpoint
+     */
+    public AuditTrail(StoredEventLog log, CheckpointStore checkpoints, int maxEventsPerCheckpoint) {
         if (maxEventsPerCheckpoint < 1) {
             throw new IllegalArgumentException("maxEventsPerCheckpoint must be positive");
         }
-        this.engine = engine;
-        this.events = engine.eventsCollection();
-        this.checkpoints = engine.checkpointsCollection();
-        this.sequences = engine.sequencesCollection();
-        this.pointerId = engine.counterId() + ":checkpoints";
+        this.log = log;
+        this.checkpoints = checkpoints;
         this.maxEventsPerCheckpoint = maxEventsPerCheckpoint;
     }
 
@@ -84,22 +68,15 @@ public class AuditTrail {
         int written = 0;
         while (true) {
             long after = last == null ? -1 : last.to();
-            List<StoredEvent> sealed = engine.readInOrder(after, maxEventsPerCheckpoint).stream()
-                                             .map(SequencedMongoEventStorageEngine::toStoredEvent).toList();
+            List<StoredEvent> sealed = log.readStored(after, maxEventsPerCheckpoint);
             if (sealed.isEmpty()) {
                 return written;
             }
             Checkpoint next = checkpointOver(last, sealed);
-            try {
-                checkpoints.insertOne(toDocument(next));
-                sequences.updateOne(eq("_id", pointerId), Updates.max(LAST, next.index()),
-                                    new UpdateOptions().upsert(true));
+            if (checkpoints.append(next)) {
                 written++;
                 last = next;
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    throw e;
-                }
+            } else {
                 // Another instance sealed this index first: continue from what it wrote.
                 last = lastCheckpoint();
             }
@@ -127,14 +104,13 @@ public class AuditTrail {
 
     /** Checkpoint {@code index}, if it exists. */
     public Checkpoint checkpoint(long index) {
-        Document found = checkpoints.find(eq("_id", index)).first();
-        return found == null ? null : toCheckpoint(found);
+        return checkpoints.find(index).orElse(null);
     }
 
     /** The last sealed checkpoint; null before the first. */
     public Checkpoint lastCheckpoint() {
-        long index = pointer();
-        while (checkpoints.find(eq("_id", index + 1)).projection(Projections.include("_id")).first() != null) {
+        long index = checkpoints.pointer();
+        while (checkpoints.exists(index + 1)) {
             index++;
         }
         if (index < 0) {
@@ -147,11 +123,6 @@ public class AuditTrail {
         return last;
     }
 
-    private long pointer() {
-        Document pointer = sequences.find(eq("_id", pointerId)).first();
-        return pointer == null ? -1 : ((Number) pointer.get(LAST)).longValue();
-    }
-
     /**
      * Verifies the whole store: every sealed range against its checkpoint, every event's hash and its link to the
      * previous event of its aggregate, the unsealed tail up to the head, and that nothing lies beyond the head.
@@ -160,19 +131,18 @@ public class AuditTrail {
         ChainVerifier verifier = new ChainVerifier(this::storedHash, true, true);
         long index = 0;
         for (Checkpoint checkpoint = checkpoint(index); checkpoint != null; checkpoint = checkpoint(++index)) {
-            if (!verifier.range(checkpoint, storedEvents(checkpoint.from(), checkpoint.to()))) {
+            if (!verifier.range(checkpoint, log.readRange(checkpoint.from(), checkpoint.to()))) {
                 return verifier.result();
             }
         }
-        if (pointer() >= index) {
+        if (checkpoints.pointer() >= index) {
             verifier.broken(verifier.sealedUntil(), "audit checkpoint " + index + " is missing");
             return verifier.result();
         }
-        long head = engine.headPosition();
+        long head = log.headPosition();
         long after = verifier.sealedUntil() - 1;
         while (after < head) {
-            List<StoredEvent> tail = engine.readInOrder(after, engine.readBatchSize()).stream()
-                                           .map(SequencedMongoEventStorageEngine::toStoredEvent).toList();
+            List<StoredEvent> tail = log.readStored(after, log.readBatchSize());
             if (tail.isEmpty()) {
                 break;
             }
@@ -181,10 +151,10 @@ public class AuditTrail {
             }
             after = tail.get(tail.size() - 1).position();
         }
-        Document beyond = events.find(gt("_id", head)).projection(Projections.include("_id")).first();
+        OptionalLong beyond = log.anyPositionStoredAfter(head);
         // The head is read again: a commit that reserved after the first read may already be in.
-        if (beyond != null && SequencedMongoEventStorageEngine.position(beyond) > engine.headPosition()) {
-            long position = SequencedMongoEventStorageEngine.position(beyond);
+        if (beyond.isPresent() && beyond.getAsLong() > log.headPosition()) {
+            long position = beyond.getAsLong();
             verifier.broken(position, "an event is stored at position " + position
                     + ", beyond the last position ever reserved");
         }
@@ -198,9 +168,8 @@ public class AuditTrail {
      * order, like {@code createTokenAt}.
      */
     public void export(Instant since, Instant until, ExportSink sink) {
-        long first = since == null ? 0 : SequencedMongoEventStorageEngine.positionOf(engine.createTokenAt(since)) + 1;
-        long last = until == null ? Long.MAX_VALUE
-                : SequencedMongoEventStorageEngine.positionOf(engine.createTokenAt(until));
+        long first = since == null ? 0 : log.positionBefore(since) + 1;
+        long last = until == null ? Long.MAX_VALUE : log.positionBefore(until);
         if (last < first) {
             return;
         }
@@ -212,15 +181,14 @@ public class AuditTrail {
                 if (checkpoint == null || checkpoint.from() > last) {
                     return;
                 }
-                storedEvents(checkpoint.from(), checkpoint.to()).forEach(sink::event);
+                log.readRange(checkpoint.from(), checkpoint.to()).forEach(sink::event);
                 sink.checkpoint(checkpoint);
                 after = checkpoint.to();
             }
         }
-        long head = engine.headPosition();
+        long head = log.headPosition();
         while (after < Math.min(head, last)) {
-            List<StoredEvent> tail = engine.readInOrder(after, engine.readBatchSize()).stream()
-                                           .map(SequencedMongoEventStorageEngine::toStoredEvent).toList();
+            List<StoredEvent> tail = log.readStored(after, log.readBatchSize());
             if (tail.isEmpty()) {
                 return;
             }
@@ -250,47 +218,7 @@ public class AuditTrail {
         return low;
     }
 
-    /** Every event document at positions {@code from..to}, placeholders left out, in order; no gap waiting. */
-    private List<StoredEvent> storedEvents(long from, long to) {
-        List<StoredEvent> found = new ArrayList<>();
-        int window = Math.max(engine.readBatchSize(), 500);
-        for (long start = from; start <= to; start += window) {
-            TreeMap<Long, Document> documents = engine.readPositions(start, Math.min(to, start + window - 1));
-            for (Map.Entry<Long, Document> entry : documents.entrySet()) {
-                if (!SequencedMongoEventStorageEngine.isPlaceholder(entry.getValue())) {
-                    found.add(SequencedMongoEventStorageEngine.toStoredEvent(entry.getValue()));
-                }
-            }
-        }
-        return found;
-    }
-
     private String storedHash(String aggregateIdentifier, long sequence) {
-        Document found = events.find(eq(SequencedMongoEventStorageEngine.AGGREGATE_SEQUENCE_KEY,
-                                        SequencedMongoEventStorageEngine.sequenceKey(aggregateIdentifier, sequence)))
-                               .projection(Projections.include(HASH)).first();
-        return found == null ? null : found.getString(HASH);
-    }
-
-    private static Document toDocument(Checkpoint checkpoint) {
-        return new Document("_id", checkpoint.index())
-                .append(FROM, checkpoint.from())
-                .append(TO, checkpoint.to())
-                .append(SKIPPED, checkpoint.skipped())
-                .append(HASHES, checkpoint.hashes())
-                .append(PREVIOUS_HASH, checkpoint.previousHash())
-                .append(HASH, checkpoint.hash())
-                .append(SEALED_AT, Instant.now().toString());
-    }
-
-    private static Checkpoint toCheckpoint(Document document) {
-        List<Long> skipped = new ArrayList<>();
-        for (Object position : document.getList(SKIPPED, Object.class, List.of())) {
-            skipped.add(((Number) position).longValue());
-        }
-        return new Checkpoint(((Number) document.get("_id")).longValue(), ((Number) document.get(FROM)).longValue(),
-                              ((Number) document.get(TO)).longValue(), skipped,
-                              document.getList(HASHES, String.class, List.of()), document.getString(PREVIOUS_HASH),
-                              document.getString(HASH));
+        return log.storedHash(aggregateIdentifier, sequence).orElse(null);
     }
 }

@@ -126,7 +126,7 @@ class AuditTrailTest {
         sealedHistoryWithTail();
         Document original = events.find(eq("_id", 4L)).first();
         events.updateOne(eq("_id", 4L), Updates.set("payload", "{\"text\":\"forged\"}"));
-        StoredEvent altered = SequencedMongoEventStorageEngine.toStoredEvent(events.find(eq("_id", 4L)).first());
+        StoredEvent altered = EventDocuments.toStoredEvent(events.find(eq("_id", 4L)).first());
         events.updateOne(eq("_id", 4L), Updates.set("hash",
                 io.opsplane.eventstore.audit.AuditHashes.event(original.getString("previousHash"), altered)));
 

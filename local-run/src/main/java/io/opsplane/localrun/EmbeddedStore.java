@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,6 +96,10 @@ public final class EmbeddedStore implements AutoCloseable {
         } catch (IOException e) {
             mvStore.close();
             throw new UncheckedIOException("cannot make " + file + " private", e);
+        }
+        if (!CommitOnWriteH2Backend.prepareFormat(mvStore)) {
+            LoggerFactory.getLogger(EmbeddedStore.class).warn("{} was written by an earlier version in Java"
+                    + " serialisation; it is served as it is, more slowly than a store created now (BSON)", file);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

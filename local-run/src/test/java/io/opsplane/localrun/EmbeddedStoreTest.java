@@ -71,6 +71,118 @@ class EmbeddedStoreTest {
     }
 
     @Test
+    void aNewStoreKeepsDocumentsAsBsonAndEveryValueTypeComesBackAsStored() {
+        Document stored = new Document("_id", new org.bson.types.ObjectId())
+                .append("text", "Grüße, 日本").append("int", 42).append("long", 1L << 40)
+                .append("double", 0.1).append("decimal", new org.bson.types.Decimal128(new java.math.BigDecimal("12.30")))
+                .append("flag", true).append("nothing", null).append("when", new java.util.Date(1_700_000_000_123L))
+                .append("bytes", new org.bson.types.Binary(new byte[]{0, 1, (byte) 0xff}))
+                .append("uuid", java.util.UUID.fromString("0b5f1c1e-8a8e-4d8c-9d3e-2f4b6a7c8d9e"))
+                .append("timestamp", new org.bson.BsonTimestamp(1_700_000_000, 7))
+                .append("nested", new Document("list", List.of(1, "two", new Document("three", 3.0), List.of()))
+                        .append("empty", new Document()));
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane")
+                     + "&uuidRepresentation=standard")) {
+            client.getDatabase("opsplane").getCollection("things").insertOne(stored);
+        }
+        try (org.h2.mvstore.MVStore file = new org.h2.mvstore.MVStore.Builder()
+                .fileName(dataDir.resolve("store").resolve(EmbeddedStore.STORE_FILE).toString()).readOnly().open()) {
+            assertThat(CommitOnWriteH2Backend.isBson(file)).as("the file carries the BSON mark").isTrue();
+        }
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane")
+                     + "&uuidRepresentation=standard")) {
+            Document read = client.getDatabase("opsplane").getCollection("things").find().first();
+            assertThat(read).isEqualTo(stored);
+        }
+    }
+
+    @Test
+    void aUniqueIndexOfABsonStoreTreatsEqualNumbersAsOneKeyAndFindsKeysAfterReopening() {
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
+            events.createIndex(Indexes.ascending("aggregateId", "sequence"), new IndexOptions().unique(true));
+            IntStream.range(0, 300).forEach(i -> events.insertOne(event("agg-" + (i % 7), i)));
+            assertThatThrownBy(() -> events.insertOne(new Document("aggregateId", "agg-0").append("sequence", 0.0)))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("E11000");
+        }
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
+            assertThat(events.find(new Document("aggregateId", "agg-3").append("sequence", 150)).first())
+                    .isNotNull().extracting(d -> d.get("sequence")).isEqualTo(150);
+            assertThat(events.find(new Document("aggregateId", "agg-3").append("sequence", 151)).first()).isNull();
+            assertThatThrownBy(() -> events.insertOne(event("agg-5", 299)))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("E11000");
+            events.insertOne(event("agg-5", 300));
+            assertThat(events.countDocuments()).isEqualTo(301);
+        }
+    }
+
+    @Test
+    void updatesOfABsonStoreAreWhatAReopenedStoreReads() {
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoCollection<Document> buckets = client.getDatabase("opsplane").getCollection("buckets");
+            buckets.insertMany(IntStream.range(0, 40).mapToObj(i -> new Document("_id", "b" + i).append("version", 0L))
+                    .toList());
+            for (int round = 0; round < 25; round++) {
+                for (int i = 0; i < 40; i += 3) {
+                    buckets.findOneAndUpdate(new Document("_id", "b" + i),
+                            new Document("$inc", new Document("version", 1L)).append("$set", new Document("round", round)));
+                }
+            }
+            assertThat(buckets.find(new Document("_id", "b3")).first()).containsEntry("version", 25L);
+        }
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoCollection<Document> buckets = client.getDatabase("opsplane").getCollection("buckets");
+            for (int i = 0; i < 40; i++) {
+                Document bucket = buckets.find(new Document("_id", "b" + i)).first();
+                assertThat(bucket).as("b%d", i).containsEntry("version", i % 3 == 0 ? 25L : 0L);
+                assertThat(bucket.get("round")).as("b%d", i).isEqualTo(i % 3 == 0 ? 24 : null);
+            }
+        }
+    }
+
+    @Test
+    void aStoreWrittenByAnEarlierVersionIsServedInItsOwnEncoding() {
+        Path file = dataDir.resolve("store").resolve(EmbeddedStore.STORE_FILE);
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        // As earlier versions wrote it: the library's H2 backend, values in Java serialisation, no format mark.
+        de.bwaldvogel.mongo.MongoServer earlier = new de.bwaldvogel.mongo.MongoServer(
+                new de.bwaldvogel.mongo.backend.h2.H2Backend(file.toString()));
+        java.net.InetSocketAddress address = earlier.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
+            events.createIndex(Indexes.ascending("aggregateId", "sequence"), new IndexOptions().unique(true));
+            events.insertMany(List.of(event("a", 0), event("a", 1)));
+        } finally {
+            earlier.shutdown();
+        }
+
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
+            assertThat(events.countDocuments()).isEqualTo(2);
+            assertThat(events.find(new Document("aggregateId", "a").append("sequence", 1)).first()).isNotNull();
+            assertThatThrownBy(() -> events.insertOne(event("a", 1)))
+                    .isInstanceOf(MongoWriteException.class).hasMessageContaining("E11000");
+            events.insertOne(event("a", 2));
+        }
+        try (org.h2.mvstore.MVStore reopened = new org.h2.mvstore.MVStore.Builder().fileName(file.toString())
+                .readOnly().open()) {
+            assertThat(CommitOnWriteH2Backend.isBson(reopened)).isFalse();
+        }
+    }
+
+    @Test
     void aSecondStoreOnTheSameDataDirectoryIsRefused() {
         try (EmbeddedStore first = EmbeddedStore.onDisk(dataDir, 0)) {
             assertThatThrownBy(() -> EmbeddedStore.onDisk(dataDir, 0))

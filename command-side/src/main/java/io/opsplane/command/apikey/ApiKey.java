@@ -1,11 +1,14 @@
 package io.opsplane.command.apikey;
 
+import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.ApiKeyExpiredEvent;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.ApiKeyRevokedEvent;
 import io.opsplane.api.apikey.ExpireApiKeyCommand;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
+import io.opsplane.api.refusal.Refusal;
+import io.opsplane.api.refusal.RefusalReason;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -30,7 +33,26 @@ class ApiKey {
 
     @CommandHandler
     ApiKey(IssueApiKeyCommand command) {
+        refuseUnaccountable(command.kind(), command.owner());
         apply(issuedEvent(command));
+    }
+
+    /**
+     * Someone answers for every key: an agent key names its owner, the human accountable for it; a human key
+     * answers for itself and names none. Checked before anything of the key is stored ({@link KeyIssuer}).
+     */
+    static void refuseUnaccountable(ActorKind kind, String owner) {
+        if (kind == ActorKind.AGENT && isBlank(owner)) {
+            throw new Refusal(RefusalReason.AGENT_KEY_WITHOUT_OWNER,
+                    "is required for an agent key: the accountable human principal");
+        }
+        if (kind == ActorKind.HUMAN && owner != null) {
+            throw new Refusal(RefusalReason.HUMAN_KEY_WITH_OWNER, "only agent keys have an owner");
+        }
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
     }
 
     /** The event issuing records: the keyed hash only, never the key's plain hash. */

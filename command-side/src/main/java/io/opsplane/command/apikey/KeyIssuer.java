@@ -34,9 +34,11 @@ class KeyIssuer {
 
     /**
      * Issues {@code key} under {@code keyId} with what {@code template} describes (its id, hash and
-     * display fields are ignored) and returns the command that recorded it.
+     * display fields are ignored) and returns the command that recorded it. A key the domain refuses
+     * ({@link ApiKey#refuseUnaccountable}) is refused before its credential row is written.
      */
     IssueApiKeyCommand issue(String keyId, String key, IssueApiKeyCommand template, Actor issuedBy) {
+        ApiKey.refuseUnaccountable(template.kind(), template.owner());
         IssueApiKeyCommand command = new IssueApiKeyCommand(keyId, template.name(), template.principal(),
                 template.kind(), template.owner(), template.scopes(), template.toolPatterns(), template.expiresAt(),
                 template.rateLimit(), pepper.keyMac(ApiKeySecrets.hash(key)), ApiKeySecrets.displayPrefix(key),

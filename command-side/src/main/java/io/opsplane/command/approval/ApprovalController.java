@@ -1,14 +1,14 @@
 package io.opsplane.command.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
-import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.InvalidInputException;
+import io.opsplane.platform.request.IdempotencyKeys;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -34,7 +34,6 @@ import java.net.URI;
 class ApprovalController {
 
     private static final int MAX_TEXT_LENGTH = 2000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApprovalRequests approvals;
 
@@ -61,13 +60,10 @@ class ApprovalController {
                                                @RequestHeader(name = "Idempotency-Key", required = false)
                                                String idempotencyKey,
                                                AuthenticatedKey key) {
-        if (idempotencyKey != null && !validIdempotencyKey(idempotencyKey)) {
-            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                    "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
-        }
+        String idempotency = IdempotencyKeys.fromHeader(idempotencyKey);
         JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode()
-                : JSON.valueToTree(request.input());
-        ApprovalRequestView created = approvals.create(request.tool(), input, request.reason(), key, idempotencyKey);
+                : ToolJson.MAPPER.valueToTree(request.input());
+        ApprovalRequestView created = approvals.create(request.tool(), input, request.reason(), key, idempotency);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create("/v1/approval-requests/" + created.id())).body(created);
     }
@@ -97,9 +93,5 @@ class ApprovalController {
                                @Valid @RequestBody(required = false) CancelRequest request, AuthenticatedKey key) {
         String reason = request == null ? null : request.reason();
         return approvals.cancel(requestId, key, reason);
-    }
-
-    private static boolean validIdempotencyKey(String key) {
-        return !key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
     }
 }

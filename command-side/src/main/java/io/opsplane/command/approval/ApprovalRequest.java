@@ -55,7 +55,7 @@ class ApprovalRequest {
     @CommandHandler
     ApprovalRequest(RequestApprovalCommand command) {
         if (isBlank(command.reason())) {
-            throw ApprovalRefusal.reasonRequired();
+            throw ApprovalRefusals.reasonRequired();
         }
         apply(new ApprovalRequestedEvent(command.requestId(), command.tool(), command.input(), command.payloadHash(),
                 command.plan(), command.reason(), command.requestedBy(), Math.max(1, command.minApprovals()),
@@ -70,17 +70,17 @@ class ApprovalRequest {
     void handle(ApproveRequestCommand command) {
         Actor approver = command.approver();
         if (isAgent(approver)) {
-            throw ApprovalRefusal.agentCannotApprove();
+            throw ApprovalRefusals.agentCannotApprove();
         }
         if (isRequesterSide(approver)) {
-            throw ApprovalRefusal.selfApproval();
+            throw ApprovalRefusals.selfApproval();
         }
         refuseIfExpired(command.at());
         if (!isPending()) {
-            throw ApprovalRefusal.invalidState("only a pending request can be approved; " + describe());
+            throw ApprovalRefusals.invalidState("only a pending request can be approved; " + describe());
         }
         if (hasApproved(approver)) {
-            throw ApprovalRefusal.alreadyApprovedByYou(approver.accountablePrincipal());
+            throw ApprovalRefusals.alreadyApprovedByYou(approver.accountablePrincipal());
         }
         int approvals = approvedBy.size() + 1;
         apply(new RequestApprovedEvent(requestId, approver, command.comment(), approvals, approvals >= minApprovals));
@@ -89,14 +89,14 @@ class ApprovalRequest {
     @CommandHandler
     void handle(RejectRequestCommand command) {
         if (isBlank(command.reason())) {
-            throw ApprovalRefusal.reasonRequired();
+            throw ApprovalRefusals.reasonRequired();
         }
         if (isAgent(command.rejecter())) {
-            throw ApprovalRefusal.agentCannotApprove();
+            throw ApprovalRefusals.agentCannotApprove();
         }
         refuseIfExpired(command.at());
         if (!isPending()) {
-            throw ApprovalRefusal.invalidState("only a pending request can be rejected; " + describe());
+            throw ApprovalRefusals.invalidState("only a pending request can be rejected; " + describe());
         }
         apply(new RequestRejectedEvent(requestId, command.rejecter(), command.reason()));
     }
@@ -104,11 +104,11 @@ class ApprovalRequest {
     @CommandHandler
     void handle(CancelRequestCommand command) {
         if (!command.admin() && !isRequester(command.by())) {
-            throw ApprovalRefusal.notRequester("cancel");
+            throw ApprovalRefusals.notRequester("cancel");
         }
         refuseIfExpired(command.at());
         if (!isOpen()) {
-            throw ApprovalRefusal.invalidState("only a pending or approved request can be cancelled; " + describe());
+            throw ApprovalRefusals.invalidState("only a pending or approved request can be cancelled; " + describe());
         }
         apply(new RequestCancelledEvent(requestId, command.by(), command.reason()));
     }
@@ -123,7 +123,7 @@ class ApprovalRequest {
             return;
         }
         if (!isExpired(command.asOf())) {
-            throw ApprovalRefusal.invalidState("approval request " + requestId + " does not expire before "
+            throw ApprovalRefusals.invalidState("approval request " + requestId + " does not expire before "
                     + expiresAt);
         }
         apply(new RequestExpiredEvent(requestId, expiresAt, "not executed before " + expiresAt));
@@ -132,30 +132,30 @@ class ApprovalRequest {
     @CommandHandler
     void handle(ExecuteRequestCommand command) {
         if (!command.admin() && !isRequester(command.by())) {
-            throw ApprovalRefusal.notRequester("execute");
+            throw ApprovalRefusals.notRequester("execute");
         }
         if (wasExecuted()) {
-            throw ApprovalRefusal.alreadyExecuted(requestId, executionId);
+            throw ApprovalRefusals.alreadyExecuted(requestId, executionId);
         }
         refuseIfExpired(command.at());
         if (isPending()) {
-            throw ApprovalRefusal.notApproved(requestId, approvedBy.size(), minApprovals);
+            throw ApprovalRefusals.notApproved(requestId, approvedBy.size(), minApprovals);
         }
         if (!isApproved()) {
-            throw ApprovalRefusal.invalidState("only an approved request can be executed; " + describe());
+            throw ApprovalRefusals.invalidState("only an approved request can be executed; " + describe());
         }
         if (!payloadHash.equals(command.payloadHash())) {
-            throw ApprovalRefusal.payloadMismatch();
+            throw ApprovalRefusals.payloadMismatch();
         }
         if (!Objects.equals(planDigest, command.planDigest())) {
-            throw ApprovalRefusal.planDrift();
+            throw ApprovalRefusals.planDrift();
         }
         apply(new RequestExecutedEvent(requestId, command.by(), command.executionId()));
     }
 
     private void refuseIfExpired(Instant now) {
         if (status == ApprovalStatus.EXPIRED || (isOpen() && isExpired(now))) {
-            throw ApprovalRefusal.expired(requestId);
+            throw ApprovalRefusals.expired(requestId);
         }
     }
 

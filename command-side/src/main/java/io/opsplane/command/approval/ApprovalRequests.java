@@ -2,7 +2,6 @@ package io.opsplane.command.approval;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Actor;
 import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.approval.ApprovalRequestView;
@@ -16,12 +15,14 @@ import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.refusal.Refusal;
 import io.opsplane.command.tool.ApprovalRequirement;
 import io.opsplane.command.tool.CanonicalJson;
 import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.command.tool.ToolRegistry;
 import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.api.execution.ExecutionMode;
@@ -55,7 +56,6 @@ public class ApprovalRequests {
 
     /** Commands that lose a race for the aggregate are re-sent on the new state, this many times at most. */
     private static final int MAX_ATTEMPTS = 8;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -89,7 +89,7 @@ public class ApprovalRequests {
     public ApprovalRequestView open(Tool tool, JsonNode input, String reason, AuthenticatedKey key,
                                     String idempotencyKey) {
         if (reason == null || reason.isBlank()) {
-            throw ApprovalRefusal.reasonRequired();
+            throw ApprovalRefusals.reasonRequired();
         }
         ToolDescriptor descriptor = tool.descriptor();
         JsonNode redacted = SecretRedactor.redact(input, descriptor.secretFields());
@@ -98,7 +98,7 @@ public class ApprovalRequests {
                 : "apr_" + sha256Hex(key.keyId() + "\n" + idempotencyKey);
         String requestHash = requestHash(ref, redacted, reason);
         Instant expiresAt = clock.instant().plus(expiresAfter(tool));
-        RequestApprovalCommand command = new RequestApprovalCommand(requestId, ref, JSON.convertValue(redacted, MAP),
+        RequestApprovalCommand command = new RequestApprovalCommand(requestId, ref, ToolJson.MAPPER.convertValue(redacted, MAP),
                 payloadHash(ref, redacted), plan(tool, input), reason, key.actor(),
                 Math.max(1, ApprovalRequirement.requiredApprovals(descriptor.approval(), input)), expiresAt,
                 idempotencyKey, requestHash);
@@ -163,10 +163,10 @@ public class ApprovalRequests {
     public Claim claim(String requestId, JsonNode input, AuthenticatedKey key) {
         ApprovalRequestView request = getFor(requestId, key);
         if (!key.isAdmin() && !Principals.same(key.principal(), request.requestedBy().name())) {
-            throw ApprovalRefusal.notRequester("execute");
+            throw ApprovalRefusals.notRequester("execute");
         }
         ToolRequests.Checked checked = requests.check(request.tool(), input, key, null,
-                ApprovalRefusal::payloadMismatch);
+                ApprovalRefusals::payloadMismatch);
         Tool tool = checked.tool();
         ToolRef ref = checked.ref();
         JsonNode redacted = checked.redacted();
@@ -181,7 +181,7 @@ public class ApprovalRequests {
         String executionId = executionIdFor(requestId);
         send(new ExecuteRequestCommand(requestId, key.actor(), key.isAdmin(), hash, digest, executionId,
                 clock.instant()));
-        return new Claim(get(requestId), tool, ref, JSON.convertValue(redacted, MAP), executionId);
+        return new Claim(get(requestId), tool, ref, ToolJson.MAPPER.convertValue(redacted, MAP), executionId);
     }
 
     /**
@@ -192,7 +192,7 @@ public class ApprovalRequests {
     public RequestExecutionCommand executionCommand(String requestId, Actor by) {
         ApprovalRequestedEvent requested = reader.requested(requestId).orElseThrow(() -> ApiException.notFound(
                 "approval_request_not_found", "no approval request with id " + requestId));
-        JsonNode input = JSON.valueToTree(requested.input());
+        JsonNode input = ToolJson.MAPPER.valueToTree(requested.input());
         List<String> steps = registry.find(requested.tool().name()).map(Tool::steps).orElse(List.of());
         return new RequestExecutionCommand(executionIdFor(requestId), requested.tool(), requested.input(),
                 requested.reason(), by, null, ToolRequests.executionHash(requested.tool().name(), ExecutionMode.EXECUTE,
@@ -292,9 +292,11 @@ public class ApprovalRequests {
         }
     }
 
+    /** A refusal the command bus wrapped is thrown as the aggregate threw it, so that it is answered alike. */
     private static RuntimeException unwrap(RuntimeException e) {
-        if (e instanceof CommandExecutionException && e.getCause() instanceof ApiException api) {
-            return api;
+        if (e instanceof CommandExecutionException
+                && (e.getCause() instanceof ApiException || e.getCause() instanceof Refusal)) {
+            return (RuntimeException) e.getCause();
         }
         return e;
     }

@@ -1,15 +1,16 @@
 package io.opsplane.command.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.api.execution.ExecutionStatus;
 import io.opsplane.api.execution.ExecutionView;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.auth.RequiresScope;
 import io.opsplane.platform.problem.ApiException;
+import io.opsplane.platform.request.IdempotencyKeys;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -37,7 +38,6 @@ class ExecutionController {
 
     static final int DEFAULT_WAIT_SECONDS = 10;
     static final int MAX_WAIT_SECONDS = 60;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExecutionService executions;
 
@@ -64,11 +64,7 @@ class ExecutionController {
                                           @RequestParam(name = "wait", required = false) String wait,
                                           AuthenticatedKey key) {
         Duration waitFor = parseWait(wait);
-        if (idempotencyKey != null && !ExecutionIds.isValidIdempotencyKey(idempotencyKey)) {
-            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                    "an Idempotency-Key must be 1 to 255 printable ASCII characters (0x21-0x7E)");
-        }
-        ExecutionService.Submission submission = parse(request, idempotencyKey);
+        ExecutionService.Submission submission = parse(request, IdempotencyKeys.fromHeader(idempotencyKey));
         return executions.submitAsync(submission, key, waitFor).thenApply(ExecutionController::respond);
     }
 
@@ -93,7 +89,7 @@ class ExecutionController {
                                                   AuthenticatedKey key) {
         Duration waitFor = parseWait(wait);
         JsonNode input = request == null || request.input() == null ? JsonNodeFactory.instance.objectNode()
-                : JSON.valueToTree(request.input());
+                : ToolJson.MAPPER.valueToTree(request.input());
         return executions.executeApprovedAsync(requestId, input, key, waitFor).thenApply(ExecutionController::respond);
     }
 
@@ -127,7 +123,7 @@ class ExecutionController {
 
     private static ExecutionService.Submission parse(ExecutionRequest request, String idempotencyKey) {
         ExecutionMode mode = "plan".equals(request.mode()) ? ExecutionMode.PLAN : ExecutionMode.EXECUTE;
-        JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode() : JSON.valueToTree(request.input());
+        JsonNode input = request.input() == null ? JsonNodeFactory.instance.objectNode() : ToolJson.MAPPER.valueToTree(request.input());
         return new ExecutionService.Submission(request.tool(), input, mode, request.reason(), idempotencyKey);
     }
 }

@@ -29,12 +29,4 @@ public final class ExecutionIds {
     static String random() {
         return "ex_" + UUID.randomUUID().toString().replace("-", "");
     }
-
-    /** 1..255 printable ASCII characters (0x21-0x7E), as the contract requires. */
-    public static boolean isValidIdempotencyKey(String key) {
-        if (key.isEmpty() || key.length() > 255) {
-            return false;
-        }
-        return key.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
-    }
 }

@@ -1,7 +1,6 @@
 package io.opsplane.command.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.approval.ApprovalRequestView;
@@ -15,6 +14,8 @@ import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
 import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.refusal.Refusal;
+import io.opsplane.api.refusal.RefusalReason;
 import io.opsplane.command.approval.ApprovalRequests;
 import io.opsplane.command.budget.BudgetEscalation;
 import io.opsplane.command.budget.BudgetGuard;
@@ -24,6 +25,7 @@ import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolDescriptor;
 import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.command.tool.ToolRegistry;
 import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.platform.auth.AuthenticatedKey;
@@ -54,7 +56,6 @@ public class ExecutionService {
     /** The longest {@code reason} a request may carry, whatever door it came through. */
     public static final int MAX_REASON_LENGTH = 2000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ToolRegistry registry;
     private final ToolRequests requests;
@@ -186,7 +187,7 @@ public class ExecutionService {
             throw ApiException.forbidden("forbidden", "this API key is not allowed to use " + view.tool());
         }
         if (view.status() != ExecutionStatus.FAILED) {
-            throw ApiException.conflict("invalid_state", "only a failed execution can be retried; execution "
+            throw new Refusal(RefusalReason.INVALID_STATE, "only a failed execution can be retried; execution "
                     + executionId + " is " + view.status().name().toLowerCase(Locale.ROOT));
         }
         Optional<Tool> tool = registry.find(view.tool());
@@ -208,7 +209,7 @@ public class ExecutionService {
      * send to approval is refused with that budget's {@code 429}: a retry cannot become a new request.
      */
     private void admitRetry(ExecutionView view, AuthenticatedKey key) {
-        JsonNode input = JSON.valueToTree(view.input() == null ? Map.of() : view.input());
+        JsonNode input = ToolJson.MAPPER.valueToTree(view.input() == null ? Map.of() : view.input());
         try {
             admission.admit(key, view.tool(), input, view.executionId());
         } catch (BudgetEscalation escalation) {

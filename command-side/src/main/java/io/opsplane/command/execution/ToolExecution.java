@@ -21,6 +21,8 @@ import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.refusal.Refusal;
+import io.opsplane.api.refusal.RefusalReason;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
@@ -88,7 +90,7 @@ class ToolExecution {
     @CommandHandler
     StartDecision handle(StartExecutionCommand command) {
         if (isPlan()) {
-            throw new InvalidExecutionStateException("a plan is never run");
+            throw invalidState("a plan is never run");
         }
         if (hasOutcome()) {
             return StartDecision.SKIP;
@@ -110,7 +112,7 @@ class ToolExecution {
     @CommandHandler
     void handle(RetryExecutionCommand command) {
         if (!hasFailed()) {
-            throw new InvalidExecutionStateException("only a failed execution can be retried; execution "
+            throw invalidState("only a failed execution can be retried; execution "
                     + executionId + " is " + status.name().toLowerCase(Locale.ROOT));
         }
         apply(new ExecutionRetriedEvent(executionId, tool, input, command.actor()));
@@ -159,8 +161,12 @@ class ToolExecution {
 
     private void requireRunning() {
         if (!wasStarted() || hasOutcome() || isPlan()) {
-            throw new InvalidExecutionStateException("execution " + executionId + " is not running");
+            throw invalidState("execution " + executionId + " is not running");
         }
+    }
+
+    private static Refusal invalidState(String detail) {
+        return new Refusal(RefusalReason.INVALID_STATE, detail);
     }
 
     private long elapsedMs() {

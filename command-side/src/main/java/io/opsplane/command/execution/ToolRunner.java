@@ -1,7 +1,6 @@
 package io.opsplane.command.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.execution.CompleteExecutionCommand;
 import io.opsplane.api.execution.ExecutionError;
 import io.opsplane.api.execution.ExecutionRequestedEvent;
@@ -18,6 +17,7 @@ import io.opsplane.command.tool.SecretRedactor;
 import io.opsplane.command.tool.Tool;
 import io.opsplane.command.tool.ToolContext;
 import io.opsplane.command.tool.ToolFailure;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.command.tool.ToolRegistry;
 import jakarta.annotation.PreDestroy;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -80,7 +80,6 @@ class ToolRunner {
     /** How many executions this node remembers having finished, so the recovery path skips them without a read. */
     private static final int REMEMBERED_FINISHED = 100_000;
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CommandGateway commands;
     private final ToolRegistry registry;
@@ -218,7 +217,7 @@ class ToolRunner {
             fail(executionId, "tool_unavailable", "tool " + ref.name() + " is no longer registered");
             return;
         }
-        JsonNode recorded = JSON.valueToTree(recordedInput);
+        JsonNode recorded = ToolJson.MAPPER.valueToTree(recordedInput);
         Optional<Map<String, JsonNode>> secrets = vault.take(executionId);
         if (secrets.isEmpty() && hasRedactedSecrets(recorded, tool.get())) {
             fail(executionId, "secret_unavailable", "the secret inputs were held only by the node that accepted "

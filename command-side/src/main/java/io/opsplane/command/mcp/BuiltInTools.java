@@ -1,9 +1,9 @@
 package io.opsplane.command.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.command.tool.ToolRegistry;
 import io.opsplane.platform.auth.AuthenticatedKey;
 
@@ -50,7 +50,6 @@ enum BuiltInTools {
                     "input", Map.of("type", "object")), List.of("approvalRequestId", "input")),
             ResultSchemas.execution(null), false, true, true);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final String title;
@@ -81,7 +80,7 @@ enum BuiltInTools {
 
     /** The input schema as the validator reads it. */
     JsonNode inputSchemaNode() {
-        return JSON.valueToTree(inputSchema);
+        return ToolJson.MAPPER.valueToTree(inputSchema);
     }
 
     static Optional<BuiltInTools> named(String name) {

@@ -1,15 +1,15 @@
 package io.opsplane.command.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.opsplane.command.execution.ExecutionIds;
 import io.opsplane.command.execution.ExecutionService;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.InvalidInputException;
+import io.opsplane.platform.request.IdempotencyKeys;
 
 /**
  * The parameters of one {@code tools/call}, read strictly. What breaks the protocol (no tool name,
@@ -23,10 +23,9 @@ record CallRequest(String name, ObjectNode arguments, String idempotencyKey, Str
 
     static final String IDEMPOTENCY_KEY = "io.opsplane/idempotencyKey";
     static final String REASON = "io.opsplane/reason";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static CallRequest parse(Object params) {
-        JsonNode node = params == null ? null : JSON.valueToTree(params);
+        JsonNode node = params == null ? null : ToolJson.MAPPER.valueToTree(params);
         if (node == null || !node.isObject()) {
             throw invalidParams("params must be an object with 'name' and 'arguments'");
         }
@@ -57,9 +56,8 @@ record CallRequest(String name, ObjectNode arguments, String idempotencyKey, Str
         if (key == null || key.isNull()) {
             return null;
         }
-        if (!key.isTextual() || !ExecutionIds.isValidIdempotencyKey(key.asText())) {
-            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                    "_meta \"" + IDEMPOTENCY_KEY + "\" must be 1 to 255 printable ASCII characters (0x21-0x7E)");
+        if (!key.isTextual() || !IdempotencyKeys.isValid(key.asText())) {
+            throw IdempotencyKeys.invalid("_meta \"" + IDEMPOTENCY_KEY + "\"");
         }
         return key.asText();
     }

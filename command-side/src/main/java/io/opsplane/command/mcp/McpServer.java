@@ -1,7 +1,6 @@
 package io.opsplane.command.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpNotificationHandler;
 import io.modelcontextprotocol.server.McpRequestHandler;
@@ -10,6 +9,7 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.ProtocolVersions;
+import io.opsplane.command.tool.ToolJson;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,6 @@ class McpServer implements SmartLifecycle {
     static final String KEY = "io.opsplane/apiKey";
     static final String NOTIFICATION_CANCELLED = "notifications/cancelled";
     private static final Logger log = LoggerFactory.getLogger(McpServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CLIENT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final String INSTRUCTIONS = """
             Opsplane runs registered operational tools under API-key scopes, approvals and an audit log. \
@@ -96,7 +95,7 @@ class McpServer implements SmartLifecycle {
     }
 
     private static String string(Object params, String field) {
-        JsonNode node = params == null ? null : JSON.valueToTree(params);
+        JsonNode node = params == null ? null : ToolJson.MAPPER.valueToTree(params);
         if (node == null || node.isNull()) {
             return null;
         }

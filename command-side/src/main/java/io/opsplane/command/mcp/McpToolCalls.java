@@ -16,6 +16,7 @@ import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.problem.ApiException;
 import io.opsplane.platform.problem.FieldError;
 import io.opsplane.platform.problem.InvalidInputException;
+import io.opsplane.platform.problem.RefusalStatuses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,6 +24,7 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -77,9 +79,9 @@ class McpToolCalls {
         } catch (McpError protocolError) {
             throw protocolError;
         } catch (RuntimeException e) {
-            ApiException problem = problemIn(e);
-            if (problem != null) {
-                return results.refusal(problem);
+            Optional<ApiException> problem = RefusalStatuses.problemIn(e);
+            if (problem.isPresent()) {
+                return results.refusal(problem.get());
             }
             String correlationId = UUID.randomUUID().toString();
             log.error("MCP tools/call {} failed [correlation id {}]", request.name(), correlationId, e);
@@ -164,14 +166,5 @@ class McpToolCalls {
 
     private static Duration shorter(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static ApiException problemIn(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ApiException problem) {
-                return problem;
-            }
-        }
-        return null;
     }
 }

@@ -1,7 +1,6 @@
 package io.opsplane.command.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.tool.ApprovalPolicy;
 import io.opsplane.api.tool.ApprovalRule;
 
@@ -13,7 +12,6 @@ import java.util.List;
  */
 public final class ApprovalRequirement {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApprovalRequirement() {
     }
@@ -37,7 +35,7 @@ public final class ApprovalRequirement {
         if (actual.isMissingNode()) {
             return false;
         }
-        JsonNode expected = JSON.valueToTree(rule.value());
+        JsonNode expected = ToolJson.MAPPER.valueToTree(rule.value());
         return switch (rule.op()) {
             case EQ -> CanonicalJson.of(actual).equals(CanonicalJson.of(expected));
             case GT -> bothNumbers(actual, expected) && actual.decimalValue().compareTo(expected.decimalValue()) > 0;

@@ -1,7 +1,6 @@
 package io.opsplane.command.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +8,6 @@ import java.io.UncheckedIOException;
 /** Reads the JSON Schemas that tools declare as text blocks. */
 public final class Schemas {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Schemas() {
     }
@@ -17,7 +15,7 @@ public final class Schemas {
     /** Parses a schema written by a developer: a syntax error is a bug, so it fails the start. */
     public static JsonNode parse(String json) {
         try {
-            return JSON.readTree(json);
+            return ToolJson.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException("a built-in tool schema is not valid JSON", e);
         }

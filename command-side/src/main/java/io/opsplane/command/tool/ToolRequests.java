@@ -2,7 +2,6 @@ package io.opsplane.command.tool;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.api.execution.ToolRef;
@@ -27,7 +26,6 @@ import java.util.function.Supplier;
 @Component
 public class ToolRequests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -53,7 +51,7 @@ public class ToolRequests {
 
         /** The redacted input as the events record it. */
         public Map<String, Object> recordedInput() {
-            return JSON.convertValue(redacted, MAP);
+            return ToolJson.MAPPER.convertValue(redacted, MAP);
         }
 
         /** The hash an execution request records, over tool, mode, redacted input and reason. */
@@ -104,7 +102,7 @@ public class ToolRequests {
      */
     public static String executionHashAs(String stored, String toolName, ExecutionMode mode, Object recordedInput,
                                          String reason) {
-        return CanonicalJson.digestAs(stored, executionRequest(toolName, mode, JSON.valueToTree(recordedInput), reason));
+        return CanonicalJson.digestAs(stored, executionRequest(toolName, mode, ToolJson.MAPPER.valueToTree(recordedInput), reason));
     }
 
     private static Map<String, Object> executionRequest(String toolName, ExecutionMode mode, JsonNode redactedInput,

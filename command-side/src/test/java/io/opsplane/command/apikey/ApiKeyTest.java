@@ -9,6 +9,8 @@ import io.opsplane.api.apikey.ExpireApiKeyCommand;
 import io.opsplane.api.apikey.IssueApiKeyCommand;
 import io.opsplane.api.apikey.RevokeApiKeyCommand;
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.api.refusal.RefusalReason;
+import io.opsplane.command.support.Refused;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,26 @@ class ApiKeyTest {
                         "alice@example.com", Set.of(Scope.TOOLS_EXECUTE), List.of("billing.*"), null, null, "mac",
                         "ops_abcdefgh", "wxyz", ADMIN))
                 .expectEvents(ISSUED);
+    }
+
+    @Test
+    void refusesAnAgentKeyThatNamesNoOwner() {
+        for (String owner : new String[] {null, " "}) {
+            fixture.givenNoPriorActivity()
+                    .when(new IssueApiKeyCommand("key_1", "deploy bot", "agent:deploy-bot", ActorKind.AGENT, owner,
+                            Set.of(Scope.TOOLS_EXECUTE), List.of(), null, null, "mac", "ops_abcdefgh", "wxyz", ADMIN))
+                    .expectNoEvents()
+                    .expectException(Refused.because(RefusalReason.AGENT_KEY_WITHOUT_OWNER));
+        }
+    }
+
+    @Test
+    void refusesAHumanKeyThatNamesAnOwner() {
+        fixture.givenNoPriorActivity()
+                .when(new IssueApiKeyCommand("key_1", "bob", "bob@example.com", ActorKind.HUMAN, "alice@example.com",
+                        Set.of(Scope.TOOLS_EXECUTE), List.of(), null, null, "mac", "ops_abcdefgh", "wxyz", ADMIN))
+                .expectNoEvents()
+                .expectException(Refused.because(RefusalReason.HUMAN_KEY_WITH_OWNER));
     }
 
     @Test

@@ -17,11 +17,10 @@ import io.opsplane.api.approval.RequestRejectedEvent;
 import io.opsplane.api.execution.Effect;
 import io.opsplane.api.execution.Plan;
 import io.opsplane.api.execution.ToolRef;
-import io.opsplane.platform.problem.ApiException;
-import io.opsplane.platform.problem.InvalidInputException;
+import io.opsplane.api.refusal.RefusalReason;
+import io.opsplane.command.support.Refused;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.ResultValidator;
-import org.hamcrest.CustomTypeSafeMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,14 +73,9 @@ class ApprovalRequestTest {
         return new ExecuteRequestCommand(ID, by, false, payload, digest, EXECUTION, at);
     }
 
-    /** A refusal records nothing and carries the contract's status and code. */
-    private static void assertCode(ResultValidator<ApprovalRequest> result, String code, int status) {
-        result.expectNoEvents().expectException(new CustomTypeSafeMatcher<Throwable>(status + " " + code) {
-            @Override
-            protected boolean matchesSafely(Throwable t) {
-                return t instanceof ApiException api && api.code().equals(code) && api.status() == status;
-            }
-        });
+    /** A refusal records nothing and says why: the reason, never an HTTP status (the edge maps reasons). */
+    private static void assertRefused(ResultValidator<ApprovalRequest> result, RefusalReason reason) {
+        result.expectNoEvents().expectException(Refused.because(reason));
     }
 
     @Test
@@ -97,7 +91,7 @@ class ApprovalRequestTest {
     @Test
     void refusesARequestWithoutReason() {
         fixture.givenNoPriorActivity().when(request(" ", 2))
-                .expectNoEvents().expectException(InvalidInputException.class);
+                .expectNoEvents().expectException(Refused.because(RefusalReason.REASON_REQUIRED));
     }
 
     @Test
@@ -113,51 +107,51 @@ class ApprovalRequestTest {
 
     @Test
     void refusesAnAgentApproving() {
-        assertCode(fixture.given(REQUESTED).when(new ApproveRequestCommand(ID, OTHER_AGENT, null, NOW)),
-                "agent_cannot_approve", 403);
+        assertRefused(fixture.given(REQUESTED).when(new ApproveRequestCommand(ID, OTHER_AGENT, null, NOW)),
+                RefusalReason.AGENT_CANNOT_APPROVE);
     }
 
     @Test
     void refusesTheOwnerOfTheRequestingAgentApproving() {
-        assertCode(fixture.given(REQUESTED).when(new ApproveRequestCommand(ID, ALICE, null, NOW)),
-                "self_approval_forbidden", 403);
+        assertRefused(fixture.given(REQUESTED).when(new ApproveRequestCommand(ID, ALICE, null, NOW)),
+                RefusalReason.SELF_APPROVAL);
     }
 
     @Test
     void refusesTheRequesterApprovingWithAnotherKey() {
-        assertCode(fixture.given(requested(ALICE, 1)).when(new ApproveRequestCommand(ID, ALICE_OTHER_KEY, null, NOW)),
-                "self_approval_forbidden", 403);
+        assertRefused(fixture.given(requested(ALICE, 1)).when(new ApproveRequestCommand(ID, ALICE_OTHER_KEY, null, NOW)),
+                RefusalReason.SELF_APPROVAL);
     }
 
     @Test
     void countsTwoKeysOfOnePrincipalOnce() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED).when(new ApproveRequestCommand(ID, BOB_OTHER_KEY, null, NOW)),
-                "already_approved_by_you", 409);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED).when(new ApproveRequestCommand(ID, BOB_OTHER_KEY, null, NOW)),
+                RefusalReason.ALREADY_APPROVED_BY_YOU);
     }
 
     @Test
     void refusesApprovingARejectedRequest() {
-        assertCode(fixture.given(REQUESTED, new RequestRejectedEvent(ID, BOB, "no"))
-                .when(new ApproveRequestCommand(ID, CAROL, null, NOW)), "invalid_state", 409);
+        assertRefused(fixture.given(REQUESTED, new RequestRejectedEvent(ID, BOB, "no"))
+                .when(new ApproveRequestCommand(ID, CAROL, null, NOW)), RefusalReason.INVALID_STATE);
     }
 
     @Test
     void refusesApprovingAnApprovedRequest() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
                 .when(new ApproveRequestCommand(ID, new Actor("key_dan", "dan@example.com", ActorKind.HUMAN, null),
-                        null, NOW)), "invalid_state", 409);
+                        null, NOW)), RefusalReason.INVALID_STATE);
     }
 
     @Test
     void refusesApprovingAfterExpiryBeforeTheSweeperRecordedIt() {
-        assertCode(fixture.given(REQUESTED).when(new ApproveRequestCommand(ID, BOB, null, EXPIRES_AT)),
-                "approval_expired", 410);
+        assertRefused(fixture.given(REQUESTED).when(new ApproveRequestCommand(ID, BOB, null, EXPIRES_AT)),
+                RefusalReason.APPROVAL_EXPIRED);
     }
 
     @Test
     void refusesApprovingAnExpiredRequest() {
-        assertCode(fixture.given(REQUESTED, new RequestExpiredEvent(ID, EXPIRES_AT, "late"))
-                .when(new ApproveRequestCommand(ID, BOB, null, NOW)), "approval_expired", 410);
+        assertRefused(fixture.given(REQUESTED, new RequestExpiredEvent(ID, EXPIRES_AT, "late"))
+                .when(new ApproveRequestCommand(ID, BOB, null, NOW)), RefusalReason.APPROVAL_EXPIRED);
     }
 
     @Test
@@ -169,20 +163,20 @@ class ApprovalRequestTest {
     @Test
     void refusesARejectionWithoutReason() {
         fixture.given(REQUESTED).when(new RejectRequestCommand(ID, BOB, null, NOW))
-                .expectNoEvents().expectException(InvalidInputException.class);
+                .expectNoEvents().expectException(Refused.because(RefusalReason.REASON_REQUIRED));
     }
 
     @Test
     void refusesAnAgentRejecting() {
-        assertCode(fixture.given(REQUESTED).when(new RejectRequestCommand(ID, OTHER_AGENT, "no", NOW)),
-                "agent_cannot_approve", 403);
+        assertRefused(fixture.given(REQUESTED).when(new RejectRequestCommand(ID, OTHER_AGENT, "no", NOW)),
+                RefusalReason.AGENT_CANNOT_APPROVE);
     }
 
     @Test
     void refusesRejectingAnExecutedRequest() {
-        assertCode(fixture.given(requested(AGENT, 1), new RequestApprovedEvent(ID, BOB, null, 1, true),
+        assertRefused(fixture.given(requested(AGENT, 1), new RequestApprovedEvent(ID, BOB, null, 1, true),
                 new RequestExecutedEvent(ID, AGENT, EXECUTION)).when(new RejectRequestCommand(ID, BOB, "no", NOW)),
-                "invalid_state", 409);
+                RefusalReason.INVALID_STATE);
     }
 
     @Test
@@ -199,14 +193,14 @@ class ApprovalRequestTest {
 
     @Test
     void refusesACancelBySomeoneElse() {
-        assertCode(fixture.given(REQUESTED).when(new CancelRequestCommand(ID, BOB, false, null, NOW)),
-                "forbidden", 403);
+        assertRefused(fixture.given(REQUESTED).when(new CancelRequestCommand(ID, BOB, false, null, NOW)),
+                RefusalReason.NOT_REQUESTER);
     }
 
     @Test
     void refusesCancellingACancelledRequest() {
-        assertCode(fixture.given(REQUESTED, new RequestCancelledEvent(ID, AGENT, null))
-                .when(new CancelRequestCommand(ID, AGENT, false, null, NOW)), "invalid_state", 409);
+        assertRefused(fixture.given(REQUESTED, new RequestCancelledEvent(ID, AGENT, null))
+                .when(new CancelRequestCommand(ID, AGENT, false, null, NOW)), RefusalReason.INVALID_STATE);
     }
 
     @Test
@@ -224,8 +218,8 @@ class ApprovalRequestTest {
 
     @Test
     void refusesToExpireBeforeTheDeadline() {
-        assertCode(fixture.given(REQUESTED).when(new ExpireRequestCommand(ID, EXPIRES_AT.minusMillis(1))),
-                "invalid_state", 409);
+        assertRefused(fixture.given(REQUESTED).when(new ExpireRequestCommand(ID, EXPIRES_AT.minusMillis(1))),
+                RefusalReason.INVALID_STATE);
     }
 
     @Test
@@ -244,44 +238,44 @@ class ApprovalRequestTest {
 
     @Test
     void refusesExecutionOfUnapprovedRequest() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED).when(execute(AGENT, PAYLOAD, PLAN.digest(), NOW)),
-                "not_approved", 409);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED).when(execute(AGENT, PAYLOAD, PLAN.digest(), NOW)),
+                RefusalReason.NOT_APPROVED);
     }
 
     @Test
     void refusesASecondExecution() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED, new RequestExecutedEvent(ID, AGENT, EXECUTION))
-                .when(execute(AGENT, PAYLOAD, PLAN.digest(), NOW)), "already_executed", 409);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED, new RequestExecutedEvent(ID, AGENT, EXECUTION))
+                .when(execute(AGENT, PAYLOAD, PLAN.digest(), NOW)), RefusalReason.ALREADY_EXECUTED);
     }
 
     @Test
     void refusesExecutionOfATamperedPayload() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
-                .when(execute(AGENT, "sha256:other", null, NOW)), "payload_mismatch", 409);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
+                .when(execute(AGENT, "sha256:other", null, NOW)), RefusalReason.PAYLOAD_MISMATCH);
     }
 
     @Test
     void refusesExecutionWhenThePlanDrifted() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
-                .when(execute(AGENT, PAYLOAD, "sha256:drifted", NOW)), "plan_drift", 409);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
+                .when(execute(AGENT, PAYLOAD, "sha256:drifted", NOW)), RefusalReason.PLAN_DRIFT);
     }
 
     @Test
     void refusesExecutionAfterExpiryBeforeTheSweeperRecordedIt() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
-                .when(execute(AGENT, PAYLOAD, PLAN.digest(), EXPIRES_AT.plusSeconds(1))), "approval_expired", 410);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
+                .when(execute(AGENT, PAYLOAD, PLAN.digest(), EXPIRES_AT.plusSeconds(1))), RefusalReason.APPROVAL_EXPIRED);
     }
 
     @Test
     void refusesExecutionOfARejectedRequest() {
-        assertCode(fixture.given(REQUESTED, new RequestRejectedEvent(ID, BOB, "no"))
-                .when(execute(AGENT, PAYLOAD, PLAN.digest(), NOW)), "invalid_state", 409);
+        assertRefused(fixture.given(REQUESTED, new RequestRejectedEvent(ID, BOB, "no"))
+                .when(execute(AGENT, PAYLOAD, PLAN.digest(), NOW)), RefusalReason.INVALID_STATE);
     }
 
     @Test
     void refusesExecutionBySomeoneOtherThanTheRequester() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
-                .when(execute(BOB, PAYLOAD, PLAN.digest(), NOW)), "forbidden", 403);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED, CAROL_APPROVED)
+                .when(execute(BOB, PAYLOAD, PLAN.digest(), NOW)), RefusalReason.NOT_REQUESTER);
     }
 
     /** Principals recorded before keys were issued normalised compare in normal form (issue 11). */
@@ -291,18 +285,18 @@ class ApprovalRequestTest {
 
     @Test
     void countsTwoKeysOfOnePersonOnceWhateverTheSpellingOfTheirPrincipal() {
-        assertCode(fixture.given(REQUESTED, BOB_APPROVED).when(approve(BOB_SHOUTING)),
-                "already_approved_by_you", 409);
+        assertRefused(fixture.given(REQUESTED, BOB_APPROVED).when(approve(BOB_SHOUTING)),
+                RefusalReason.ALREADY_APPROVED_BY_YOU);
     }
 
     @Test
     void refusesTheOwnerOfTheRequestingAgentApprovingUnderAnotherSpelling() {
-        assertCode(fixture.given(REQUESTED).when(approve(ALICE_FULL_WIDTH)), "self_approval_forbidden", 403);
+        assertRefused(fixture.given(REQUESTED).when(approve(ALICE_FULL_WIDTH)), RefusalReason.SELF_APPROVAL);
     }
 
     @Test
     void refusesTheRequesterApprovingUnderAnotherSpelling() {
-        assertCode(fixture.given(requested(BOB, 2)).when(approve(BOB_SHOUTING)), "self_approval_forbidden", 403);
+        assertRefused(fixture.given(requested(BOB, 2)).when(approve(BOB_SHOUTING)), RefusalReason.SELF_APPROVAL);
     }
 
     private static ApproveRequestCommand approve(Actor approver) {

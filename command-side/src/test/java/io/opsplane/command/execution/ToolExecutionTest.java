@@ -25,6 +25,8 @@ import io.opsplane.api.execution.RetryExecutionCommand;
 import io.opsplane.api.execution.StartDecision;
 import io.opsplane.api.execution.StartExecutionCommand;
 import io.opsplane.api.execution.ToolRef;
+import io.opsplane.api.refusal.RefusalReason;
+import io.opsplane.command.support.Refused;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,7 +137,7 @@ class ToolExecutionTest {
     void refusesToStartAPlan() {
         fixture.given(new ExecutionPlannedEvent(ID, IDEMPOTENT, INPUT, null, ACTOR, null, "sha256:req", PLAN))
                 .when(new StartExecutionCommand(ID, "runner-a"))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -162,7 +164,7 @@ class ToolExecutionTest {
     void refusesAnOutcomeForAnExecutionThatNeverStarted() {
         fixture.given(requested(IDEMPOTENT))
                 .when(new CompleteExecutionCommand(ID, Map.of()))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -171,7 +173,7 @@ class ToolExecutionTest {
         fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
                         new ExecutionSucceededEvent(ID, Map.of(), 3))
                 .when(new FailExecutionCommand(ID, new ExecutionError("late", "too late")))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -195,7 +197,7 @@ class ToolExecutionTest {
         fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
                         new ExecutionSucceededEvent(ID, Map.of(), 3))
                 .when(new RecordStepSucceededCommand(ID, "late", Map.of()))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -236,7 +238,7 @@ class ToolExecutionTest {
         fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
                         new ExecutionSucceededEvent(ID, Map.of(), 5))
                 .when(new RetryExecutionCommand(ID, ACTOR))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -244,7 +246,7 @@ class ToolExecutionTest {
     void rejectsRetryOfAnExecutionStillRunning() {
         fixture.given(requested(IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1))
                 .when(new RetryExecutionCommand(ID, ACTOR))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -253,7 +255,7 @@ class ToolExecutionTest {
         fixture.given(requested(NOT_IDEMPOTENT), new ExecutionStartedEvent(ID, "runner-a", 1),
                         new ExecutionUnknownEvent(ID, "runner died"))
                 .when(new RetryExecutionCommand(ID, ACTOR))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 
@@ -261,7 +263,7 @@ class ToolExecutionTest {
     void rejectsRetryOfAPlan() {
         fixture.given(new ExecutionPlannedEvent(ID, IDEMPOTENT, INPUT, "look first", ACTOR, null, "sha256:req", PLAN))
                 .when(new RetryExecutionCommand(ID, ACTOR))
-                .expectException(InvalidExecutionStateException.class)
+                .expectException(Refused.because(RefusalReason.INVALID_STATE))
                 .expectNoEvents();
     }
 }

@@ -320,6 +320,42 @@ class CommandSideHttpTest {
     }
 
     @Test
+    void refusesAnApiKeyRequestNamingEachFieldAndWhy() throws Exception {
+        String human = "\"name\":\"n\",\"principal\":\"gina@example.com\",\"kind\":\"human\"";
+        String agent = "\"name\":\"n\",\"principal\":\"agent:gina\",\"kind\":\"agent\"";
+        assertErrors(post("/v1/api-keys", adminKey, "{" + agent + ",\"scopes\":[\"tools:plan\"]}"),
+                "/owner", "is required for an agent key: the accountable human principal");
+        assertErrors(post("/v1/api-keys", adminKey, "{" + agent + ",\"owner\":\" \",\"scopes\":[\"tools:plan\"]}"),
+                "/owner", "is required for an agent key: the accountable human principal");
+        assertErrors(post("/v1/api-keys", adminKey, "{" + human + ",\"owner\":\"hal@example.com\","
+                + "\"scopes\":[\"tools:plan\"]}"), "/owner", "only agent keys have an owner");
+        assertErrors(post("/v1/api-keys", adminKey, "{" + human + ",\"scopes\":[\"tools:plan\",\"a{b}${c}\\\\d\"]}"),
+                "/scopes/1", "unknown scope 'a{b}${c}\\d'");
+        assertErrors(post("/v1/api-keys", adminKey, "{" + human + ",\"scopes\":[\"tools:plan\"],"
+                + "\"expiresAt\":\"tomorrow\"}"), "/expiresAt", "must be an ISO-8601 instant, e.g. 2026-12-31T00:00:00Z");
+        assertErrors(post("/v1/api-keys", adminKey, "{" + human + ",\"scopes\":[\"tools:plan\"],"
+                + "\"expiresAt\":\"2020-01-01T00:00:00Z\"}"), "/expiresAt", "must be in the future");
+        assertErrors(post("/v1/api-keys", adminKey, "{" + human + ",\"scopes\":[\"fly\",\"logs:read\",\"swim\"],"
+                + "\"expiresAt\":\"2020-01-01T00:00:00Z\"}"),
+                "/scopes/0", "unknown scope 'fly'", "/scopes/2", "unknown scope 'swim'", "/expiresAt", "must be in the future");
+    }
+
+    /** A {@code 400 invalid_input} listing exactly these errors, as path, message pairs, in this order. */
+    private static void assertErrors(HttpResponse<String> response, String... pathsAndMessages) throws IOException {
+        assertProblem(response, 400, "invalid_input");
+        JsonNode problem = JSON.readTree(response.body());
+        List<String> found = new ArrayList<>();
+        problem.path("errors").forEach(error -> {
+            found.add(error.path("path").asText());
+            found.add(error.path("message").asText());
+        });
+        assertThat(found).as(response.body()).containsExactly(pathsAndMessages);
+        assertThat(problem.path("detail").asText()).isEqualTo(pathsAndMessages.length == 2
+                ? pathsAndMessages[0] + ": " + pathsAndMessages[1]
+                : pathsAndMessages.length / 2 + " problems with the input; see errors");
+    }
+
+    @Test
     void anUndecodableQueryParameterIsAnInvalidParameter() throws Exception {
         for (String query : List.of("wait=%ff", "wait=%ED%A0%80", "x=%E2%82")) {
             assertProblem(post("/v1/executions?" + query, adminKey, "{\"tool\":\"service.healthcheck\",\"input\":{}}"),

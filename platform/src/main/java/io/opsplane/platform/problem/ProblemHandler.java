@@ -1,5 +1,6 @@
 package io.opsplane.platform.problem;
 
+import io.opsplane.api.refusal.Refusal;
 import io.opsplane.platform.request.RequestGuardFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -51,6 +52,12 @@ public class ProblemHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
         return Problems.response(e);
+    }
+
+    /** A domain refusal, answered as {@link RefusalStatuses} maps its reason. */
+    @ExceptionHandler(Refusal.class)
+    ResponseEntity<ProblemDetail> refused(Refusal e) {
+        return Problems.response(RefusalStatuses.problemOf(e));
     }
 
     /**

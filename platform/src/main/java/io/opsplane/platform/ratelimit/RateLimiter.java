@@ -12,17 +12,29 @@ import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Date;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Token buckets kept in MongoDB, shared by every instance of both applications and surviving
  * restarts. Each bucket is one document found by {@code _id} (an exact match the embedded store
- * serves from its index) and changed only by compare-and-swap on its {@code version}: read, compute
- * the refill and the take, write back only if nobody wrote in between, else retry. So no request
- * is ever admitted on a token another request already took, whichever instance served it.
- * A refused request writes nothing: the refill is computed from the time of the last change.
+ * serves from its index) and changed only by compare-and-swap on its {@code version}: compute
+ * the refill and the take from a known version, write back only if nobody wrote since, else read
+ * again and retry. So no request is ever admitted on a token another request already took,
+ * whichever instance served it. A refused request writes nothing: the refill is computed from the
+ * time of the last change.
+ *
+ * <p>Each instance remembers the last version it wrote or read of each bucket, and serialises its own
+ * takes of one bucket: a take then costs one round trip (the compare-and-swap) while no other instance
+ * wrote the bucket, where it cost two (read, then swap). A stale memory costs nothing in correctness:
+ * its swap fails, and the take reads the bucket and tries again. A refusal is never decided from memory
+ * (another instance's writes only ever leave fewer tokens, but a refusal reads the bucket anyway, so the
+ * {@code Retry-After} it reports is the bucket's own).
  */
 public class RateLimiter {
 
@@ -35,48 +47,89 @@ public class RateLimiter {
      */
     public static final String REJECTIONS_COLLECTION = "rate_limit_rejections";
 
+    /** Buckets whose last version this instance remembers; beyond this, the least recently used are forgotten. */
+    private static final int REMEMBERED_BUCKETS = 10_000;
+    private static final int LOCK_STRIPES = 64;
+
     private final MongoCollection<Document> buckets;
     private final MongoCollection<Document> rejections;
     private final Clock clock;
     private final int maxAttempts;
+    private final Map<String, Known> known = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+            return size() > REMEMBERED_BUCKETS;
+        }
+    });
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+
+    /** A bucket as this instance last wrote or read it. */
+    private record Known(long version, TokenBucket bucket) {
+    }
 
     public RateLimiter(MongoTemplate mongo, Clock clock, int maxAttempts) {
         this.buckets = mongo.getCollection(COLLECTION);
         this.rejections = mongo.getCollection(REJECTIONS_COLLECTION);
         this.clock = clock;
         this.maxAttempts = maxAttempts;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
     /** Takes one token from bucket {@code bucketId} (created full on first use) if it has one. */
     public RateLimitDecision tryTake(String bucketId, BucketLimit limit) {
+        // This instance's takes of one bucket one at a time: they would only make each other's swaps fail.
+        ReentrantLock stripe = stripes[Math.floorMod(bucketId.hashCode(), stripes.length)];
+        stripe.lock();
+        try {
+            return take(bucketId, limit);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    private RateLimitDecision take(String bucketId, BucketLimit limit) {
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
             long now = clock.millis();
-            Document stored = read(bucketId);
-            if (stored == null) {
-                TokenBucket taken = TokenBucket.full(limit, now).take();
-                if (insert(bucketId, taken)) {
-                    return taken.decision(limit, true);
+            Known last = known.get(bucketId);
+            if (last == null || !last.bucket().refilled(limit, now).hasToken()) {
+                Document stored = read(bucketId);
+                if (stored == null) {
+                    TokenBucket taken = TokenBucket.full(limit, now).take();
+                    if (insert(bucketId, taken)) {
+                        known.put(bucketId, new Known(1L, taken));
+                        return taken.decision(limit, true);
+                    }
+                    continue;
                 }
-                continue;
+                last = new Known(stored.get("version", Number.class).longValue(),
+                        new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
+                                stored.get("updatedAt", Number.class).longValue()));
+                known.put(bucketId, last);
             }
-            long version = stored.get("version", Number.class).longValue();
-            TokenBucket current = new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
-                    stored.get("updatedAt", Number.class).longValue()).refilled(limit, now);
+            TokenBucket current = last.bucket().refilled(limit, now);
             if (!current.hasToken()) {
                 return current.decision(limit, false);
             }
             TokenBucket taken = current.take();
             // findOneAndUpdate, not updateOne: on the embedded store updateOne's match and write are not
             // one atomic step, so two writers could both match the same version (seen: 51 of 50 admitted).
-            Document before = buckets.findOneAndUpdate(Filters.and(Filters.eq("_id", bucketId), Filters.eq("version", version)),
+            Document before = buckets.findOneAndUpdate(
+                    Filters.and(Filters.eq("_id", bucketId), Filters.eq("version", last.version())),
                     Updates.combine(Updates.set("tokens", taken.tokens()),
                             Updates.set("updatedAt", taken.updatedAtMillis()),
                             Updates.inc("version", 1L)),
                     new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE));
             if (before != null) {
+                known.put(bucketId, new Known(last.version() + 1, taken));
                 return taken.decision(limit, true);
             }
-            backOff(attempt);
+            // Another instance wrote since: read the bucket again.
+            known.remove(bucketId);
+            if (attempt > 0) {
+                backOff(attempt);
+            }
         }
         // Contention this heavy means the bucket is being drained far faster than it refills.
         return new RateLimitDecision(false, limit.perMinute(), 0, 1, 1);

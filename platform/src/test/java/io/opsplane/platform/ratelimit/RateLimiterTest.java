@@ -101,6 +101,54 @@ class RateLimiterTest {
     }
 
     @Test
+    void anInstanceWhoseBucketAnotherInstanceChangedReadsItAgainBeforeItTakes() {
+        MutableClock clock = new MutableClock();
+        BucketLimit limit = new BucketLimit(1, 3);
+        RateLimiter one = limiter(first, clock);
+        RateLimiter other = limiter(second, clock);
+        assertThat(one.tryTake("key:stale", limit).remaining()).isEqualTo(2);
+        assertThat(other.tryTake("key:stale", limit).remaining()).isEqualTo(1);
+        // `one` remembers two tokens; the bucket holds one.
+        RateLimitDecision last = one.tryTake("key:stale", limit);
+        assertThat(last.allowed()).isTrue();
+        assertThat(last.remaining()).isZero();
+        assertThat(one.tryTake("key:stale", limit).allowed()).isFalse();
+        assertThat(other.tryTake("key:stale", limit).allowed()).isFalse();
+    }
+
+    @Test
+    void whileNoOtherInstanceWritesTheBucketATakeIsOneStoreCommand() {
+        MutableClock clock = new MutableClock();
+        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MongoClient counted = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(
+                        "mongodb://127.0.0.1:" + server.getLocalAddress().getPort()))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                }).build())) {
+            RateLimiter limiter = limiter(counted, clock);
+            BucketLimit limit = new BucketLimit(60, 100);
+            assertThat(limiter.tryTake("key:counted", limit).allowed()).isTrue();
+            commands.clear();
+            for (int i = 0; i < 20; i++) {
+                assertThat(limiter.tryTake("key:counted", limit).allowed()).isTrue();
+            }
+            assertThat(commands).hasSize(20).containsOnly("findAndModify");
+            // A refusal reads the bucket itself: the Retry-After it reports is the bucket's, not a memory's.
+            BucketLimit one = new BucketLimit(60, 1);
+            assertThat(limiter.tryTake("key:single", one).allowed()).isTrue();
+            commands.clear();
+            RateLimitDecision refused = limiter.tryTake("key:single", one);
+            assertThat(refused.allowed()).isFalse();
+            assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+            assertThat(commands).containsExactly("findAndModify");
+        }
+    }
+
+    @Test
     void refusalsAreCountedPerMinuteAcrossInstances() {
         MutableClock clock = new MutableClock();
         RateLimiter one = limiter(first, clock);
