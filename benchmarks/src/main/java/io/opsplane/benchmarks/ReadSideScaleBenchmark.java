@@ -160,7 +160,9 @@ public final class ReadSideScaleBenchmark {
             row.append(String.format(" %.2f |", medianMs(path)));
         }
         System.out.println(row);
-        StringBuilder processors = new StringBuilder("  processors at the head, seconds after seeding ended:");
+        StringBuilder processors = new StringBuilder(String.format(
+                "  seeding (appending at full speed) took %.1f s; processors at the head, seconds after it ended:",
+                (seededAt - started) / 1e9));
         processorsDone.forEach((name, seconds) -> processors.append(String.format(" %s %.1f", name, seconds)));
         System.out.println(processors);
     }

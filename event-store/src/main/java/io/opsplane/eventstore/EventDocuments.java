@@ -3,7 +3,6 @@ package io.opsplane.eventstore;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventEntry;
-import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.SerializedObject;
@@ -132,7 +131,7 @@ final class EventDocuments {
     static TrackedEventData<?> toTrackedData(Document document) {
         TrackingToken token = PositionTokens.at(position(document));
         if (aggregateIdentifier(document) != null) {
-            return new TrackedDomainEventData<>(token, toDomainEntry(document));
+            return new ChainedDomainEventData(token, toDomainEntry(document), document.getString(HASH));
         }
         return new StoredTrackedEventData(token, toStoredEvent(document));
     }

@@ -10,9 +10,11 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventUtils;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
 import org.axonframework.eventsourcing.snapshotting.SnapshotFilter;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -216,6 +219,31 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
     @Override
     public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
         return aggregates.lastSequenceNumber(aggregateIdentifier);
+    }
+
+    /**
+     * Axon's tracked events, each carrying its stored hash ({@link ChainedEvent}) so that consumers of the audit chain
+     * need not read the event again. The hashes of the events read but not yet delivered (upcasting may read ahead)
+     * are kept by position; the stream is sequential, as every tracked stream is.
+     */
+    @Override
+    public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
+        TreeMap<Long, String> hashes = new TreeMap<>();
+        Stream<? extends TrackedEventData<?>> data = readEventData(trackingToken, mayBlock)
+                .peek(read -> hashes.put(positionOf(read.trackingToken()), hashOf(read)));
+        return EventUtils.upcastAndDeserializeTrackedEvents(data, getEventSerializer(), upcasterChain)
+                         .map(message -> {
+                             long position = positionOf(message.trackingToken());
+                             hashes.headMap(position).clear();
+                             return ChainedMessages.of(message, hashes.get(position));
+                         });
+    }
+
+    private static String hashOf(TrackedEventData<?> read) {
+        if (read instanceof ChainedDomainEventData domain) {
+            return domain.hash();
+        }
+        return read instanceof StoredTrackedEventData plain ? plain.event().hash() : null;
     }
 
     @Override

@@ -171,6 +171,28 @@ class SequencedMongoEventStorageEngineTest {
     }
 
     @Test
+    void tracksEveryEventWithTheHashTheAuditChainStoredForIt() {
+        for (int sequence = 0; sequence < 25; sequence++) {
+            engine.appendEvents(noted("a", sequence), noted("b", sequence));
+        }
+        engine.appendEvents(GenericEventMessage.asEventMessage(new Noted("system")));
+
+        List<? extends TrackedEventMessage<?>> tracked = engine.readEvents(null, false).toList();
+        List<StoredEvent> stored = engine.readStored(-1, 100);
+
+        assertThat(tracked).hasSize(51).allSatisfy(message -> assertThat(message).isInstanceOf(ChainedEvent.class));
+        assertThat(tracked).extracting(ChainedEvent::hashOf).doesNotContainNull()
+                           .containsExactlyElementsOf(stored.stream().map(StoredEvent::hash).toList());
+        assertThat(tracked.get(50)).isNotInstanceOf(DomainEventMessage.class);
+        TrackedEventMessage<?> replayed = tracked.get(3).withTrackingToken(
+                org.axonframework.eventhandling.ReplayToken.createReplayToken(tracked.get(10).trackingToken(),
+                                                                             tracked.get(3).trackingToken()));
+        assertThat(ChainedEvent.hashOf(replayed)).isEqualTo(stored.get(3).hash());
+        assertThat(ChainedEvent.hashOf(((DomainEventMessage<?>) tracked.get(4)).andMetaData(java.util.Map.of("k", "v"))))
+                .isEqualTo(stored.get(4).hash());
+    }
+
+    @Test
     void readsStoredEventsInPositionOrderWithoutPlaceholders() {
         engine.appendEvents(noted("a", 0), noted("a", 1));
         try {

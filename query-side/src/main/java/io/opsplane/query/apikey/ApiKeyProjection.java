@@ -6,6 +6,7 @@ import io.opsplane.api.apikey.ApiKeyRevokedEvent;
 import io.opsplane.api.apikey.Principals;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -24,6 +25,7 @@ import java.util.List;
  */
 @Component
 @ProcessingGroup(ApiKeyProjection.PROCESSING_GROUP)
+@ReadModel(ApiKeyDocument.COLLECTION)
 class ApiKeyProjection {
 
     static final String PROCESSING_GROUP = "api-keys";

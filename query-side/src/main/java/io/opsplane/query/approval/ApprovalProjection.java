@@ -5,6 +5,7 @@ import io.opsplane.api.approval.ApprovalRequestViewReducer;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.history.History;
 import io.opsplane.query.index.PerBatch;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -27,6 +28,7 @@ import java.util.Optional;
  */
 @Component
 @ProcessingGroup(ApprovalProjection.PROCESSING_GROUP)
+@ReadModel({ApprovalDocument.COLLECTION, ApprovalStore.LISTS})
 public class ApprovalProjection {
 
     public static final String PROCESSING_GROUP = "approvals";

@@ -1,11 +1,13 @@
 package io.opsplane.query.eventlog;
 
 import io.opsplane.api.audit.EventNames;
+import io.opsplane.eventstore.ChainedEvent;
 import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import io.opsplane.eventstore.StoredEvent;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.index.KeyedIndex;
 import io.opsplane.query.index.PerBatch;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -20,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,7 @@ import java.util.Map;
 /** The {@code eventlog} read model: every stored event as clients see it in the audit log. */
 @Component
 @ProcessingGroup(EventLogProjection.PROCESSING_GROUP)
+@ReadModel({EventLogDocument.COLLECTION, EventLogStore.TOOLS, EventLogStore.LISTS})
 public class EventLogProjection {
 
     public static final String PROCESSING_GROUP = "eventlog";
@@ -51,7 +52,8 @@ public class EventLogProjection {
 
     /**
      * Every event. The batch's documents are written when its last event has been handled, with the hashes the event
-     * store chained them with, read for the whole batch at once.
+     * store chained them with: carried by each tracked event ({@link ChainedEvent}), read back only for a message that
+     * does not carry one.
      */
     @EventHandler
     void on(Object payload, EventMessage<?> message, TrackingToken token) {
@@ -62,9 +64,10 @@ public class EventLogProjection {
         JsonNode payloadJson = payloadJson(payload);
         JsonNode actor = actor(payloadJson);
         Instant timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
-        batch.put(position, new Pending(message.getIdentifier(), new EventLogDocument(position, typeOf(payload),
-                aggregateId, sequence, timestamp, actor == null ? null : json.writeValueAsString(actor),
-                json.writeValueAsString(payloadJson), null, toolOf(payloadJson, aggregateId))));
+        EventLogDocument document = new EventLogDocument(position, typeOf(payload), aggregateId, sequence, timestamp,
+                actor == null ? null : json.writeValueAsString(actor), json.writeValueAsString(payloadJson), null,
+                toolOf(payloadJson, aggregateId));
+        batch.put(position, new Pending(message.getIdentifier(), ChainedEvent.hashOf(message), document));
         if (PerBatch.atEnd()) {
             write(batch);
             batch.clear();
@@ -72,26 +75,15 @@ public class EventLogProjection {
     }
 
     private void write(Map<Long, Pending> batch) {
-        Map<Long, StoredEvent> stored = storedEvents(batch.keySet());
         List<EventLogDocument> documents = new ArrayList<>();
         KeyedIndex.Changes lists = store.changes();
         batch.forEach((position, pending) -> {
-            EventLogDocument document = pending.document().withHash(hashOf(position, pending.eventIdentifier(),
-                    stored.get(position)));
+            String hash = pending.hash() != null ? pending.hash() : storedHash(position, pending.eventIdentifier());
+            EventLogDocument document = pending.document().withHash(hash);
             documents.add(document);
             EventLogStore.list(lists, document);
         });
         store.write(documents, lists);
-    }
-
-    /** The batch's stored events, read in one go from its first position (placeholders between are skipped). */
-    private Map<Long, StoredEvent> storedEvents(Collection<Long> positions) {
-        long first = positions.stream().mapToLong(Long::longValue).min().orElseThrow();
-        long last = positions.stream().mapToLong(Long::longValue).max().orElseThrow();
-        Map<Long, StoredEvent> stored = new HashMap<>();
-        engine.readStored(first - 1, (int) Math.min(Integer.MAX_VALUE, last - first + 1))
-                .forEach(event -> stored.put(event.position(), event));
-        return stored;
     }
 
     /**
@@ -113,11 +105,11 @@ public class EventLogProjection {
     }
 
     /**
-     * The hash the event store chained this event with, so that the log shows what {@code /v1/audit/verify} checks.
-     * An event the batch read did not return (it cannot be, short of tampering) is read on its own.
+     * The hash the event store chained this event with, read from the store for a message that does not carry it, so
+     * that the log shows what {@code /v1/audit/verify} checks.
      */
-    private String hashOf(long position, String eventIdentifier, StoredEvent read) {
-        StoredEvent stored = read != null ? read : engine.storedAt(position).orElseThrow(() ->
+    private String storedHash(long position, String eventIdentifier) {
+        StoredEvent stored = engine.storedAt(position).orElseThrow(() ->
                 new IllegalStateException("No stored event at position " + position + " for event " + eventIdentifier));
         if (!stored.eventIdentifier().equals(eventIdentifier)) {
             throw new IllegalStateException("Position " + position + " holds event " + stored.eventIdentifier()
@@ -126,8 +118,8 @@ public class EventLogProjection {
         return stored.hash();
     }
 
-    /** An event of the batch, waiting for its hash. */
-    private record Pending(String eventIdentifier, EventLogDocument document) {
+    /** An event of the batch not written yet, with the hash it carried (null when it carried none). */
+    private record Pending(String eventIdentifier, String hash, EventLogDocument document) {
     }
 
     @ResetHandler

@@ -6,6 +6,7 @@ import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.history.History;
 import io.opsplane.query.index.KeyedIndex;
 import io.opsplane.query.index.PerBatch;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -30,6 +31,7 @@ import java.util.Set;
  */
 @Component
 @ProcessingGroup(ExecutionProjection.PROCESSING_GROUP)
+@ReadModel({ExecutionDocument.COLLECTION, ExecutionStore.LISTS})
 public class ExecutionProjection {
 
     public static final String PROCESSING_GROUP = "executions";

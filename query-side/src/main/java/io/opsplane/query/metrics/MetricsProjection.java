@@ -18,6 +18,7 @@ import io.opsplane.api.execution.ExecutionUnknownEvent;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.index.PerBatch;
 import io.opsplane.query.replay.ReadModels;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -40,6 +41,7 @@ import java.util.Optional;
  */
 @Component
 @ProcessingGroup(MetricsProjection.PROCESSING_GROUP)
+@ReadModel({MetricsStore.BUCKETS, MetricsStore.EXECUTIONS, MetricsStore.TOOLS})
 public class MetricsProjection {
 
     public static final String PROCESSING_GROUP = "metrics";

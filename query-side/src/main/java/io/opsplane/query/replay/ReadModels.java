@@ -1,15 +1,22 @@
 package io.opsplane.query.replay;
 
+import io.opsplane.query.config.Projections;
 import org.bson.Document;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Component;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
- * Which physical collections each replayable read model lives in. A replay builds generation <i>g+1</i> of a read
+ * Which physical collections each replayable read model (each projection, naming its collections with
+ * {@link ReadModel}) lives in. A replay builds generation <i>g+1</i> of a read
  * model in collections named {@code <base>_g<g+1>} while generation <i>g</i> keeps serving; the swap is one write to
  * {@code read_model_generations}. Documents and stores name their collection through {@link #collection(String)}
  * (static, so that {@code @Document("#{T(...).collection('x')}")} works in a plain {@code MongoTemplate} too); the
@@ -19,37 +26,63 @@ import java.util.concurrent.ConcurrentHashMap;
  * that replay in one of several applications running side by side.
  */
 @Component
-public class ReadModels {
+public class ReadModels implements SmartInitializingSingleton {
 
     static final String REGISTRY = "read_model_generations";
     static final long REFRESH_NANOS = 1_000_000_000L;
 
-    /** The replayable read models and their collections' base names. */
-    public static final Map<String, List<String>> COLLECTIONS = Map.of(
-            "executions", List.of("executions", "execution_lists"),
-            "eventlog", List.of("eventlog", "eventlog_tools", "eventlog_lists"),
-            "metrics", List.of("metrics_buckets", "metrics_executions", "metrics_tools"),
-            "api-keys", List.of("api_keys"),
-            "tools", List.of("tools"),
-            "approvals", List.of("approval_requests", "approval_lists"),
-            "webhooks", List.of("webhooks"));
-
-    /** Each collection's read model, the inverse of {@link #COLLECTIONS}. */
-    private static final Map<String, String> OWNER = COLLECTIONS.entrySet().stream()
-            .flatMap(entry -> entry.getValue().stream().map(base -> Map.entry(base, entry.getKey())))
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    /** The replayable read models (every projection) and their collections' base names, from {@link ReadModel}. */
+    private static volatile Map<String, List<String>> collections = Map.of();
+    /** Each collection's read model, the inverse of {@link #collections}. */
+    private static volatile Map<String, String> owner = Map.of();
     private static final ThreadLocal<Target> TARGET = new ThreadLocal<>();
     private static final Map<String, Long> LIVE = new ConcurrentHashMap<>();
     private static volatile MongoTemplate registry;
     private static volatile long refreshedAt;
 
     private final MongoTemplate mongo;
+    private final Projections projections;
 
-    ReadModels(MongoTemplate mongo) {
+    ReadModels(MongoTemplate mongo, Projections projections) {
         this.mongo = mongo;
+        this.projections = projections;
         registry = mongo;
         refreshedAt = 0;
         refresh();
+    }
+
+    /**
+     * Learns each projection's collections once every bean exists and before any processor starts: from the
+     * {@link ReadModel} on each {@code @ProcessingGroup} bean, so a projection is declared in one place.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        Map<String, List<String>> found = new TreeMap<>();
+        for (String name : projections.names()) {
+            ReadModel model = AopUtils.getTargetClass(projections.handler(name)).getAnnotation(ReadModel.class);
+            if (model == null) {
+                throw new IllegalStateException("Projection " + name + " names no collections with @ReadModel");
+            }
+            found.put(name, List.of(model.value()));
+        }
+        owner = found.entrySet().stream()
+                .flatMap(entry -> entry.getValue().stream().map(base -> Map.entry(base, entry.getKey())))
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        collections = Collections.unmodifiableMap(found);
+    }
+
+    /** The replayable read models and their collections' base names, by projection name. */
+    public static Map<String, List<String>> collections() {
+        return collections;
+    }
+
+    /** The base names of {@code model}'s collections. */
+    static List<String> collectionsOf(String model) {
+        List<String> bases = collections.get(model);
+        if (bases == null) {
+            throw new IllegalArgumentException("No read model " + model);
+        }
+        return bases;
     }
 
     /** Forgets this application's registry when it stops, so that nothing reads through its closed client. */
@@ -65,7 +98,7 @@ public class ReadModels {
 
     /** The physical collection of {@code base} for the current thread: the generation being built, else the live one. */
     public static String collection(String base) {
-        String model = OWNER.get(base);
+        String model = owner.get(base);
         if (model == null) {
             return base;
         }

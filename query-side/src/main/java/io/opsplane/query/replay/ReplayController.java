@@ -35,9 +35,8 @@ class ReplayController {
         List<String> models = request == null || request.projections() == null ? List.of() : request.projections();
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
-            if (models.get(i) == null || !ReadModels.COLLECTIONS.containsKey(models.get(i))) {
-                errors.add(new FieldError("/projections/" + i,
-                        "unknown projection; one of " + ReadModels.COLLECTIONS.keySet().stream().sorted().toList()));
+            if (models.get(i) == null || !replays.models().contains(models.get(i))) {
+                errors.add(new FieldError("/projections/" + i, "unknown projection; one of " + replays.models()));
             }
         }
         if (!errors.isEmpty()) {

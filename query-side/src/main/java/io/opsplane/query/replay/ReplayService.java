@@ -1,12 +1,11 @@
 package io.opsplane.query.replay;
 
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.config.Projections;
 import io.opsplane.query.config.QueryProperties;
+import io.opsplane.query.config.StoppableSources;
 import io.opsplane.query.consistency.ProjectionProgress;
 import org.axonframework.common.transaction.NoTransactionManager;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackingEventProcessor;
@@ -17,54 +16,61 @@ import org.axonframework.messaging.StreamableMessageSource;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationContext;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static com.mongodb.client.model.Filters.eq;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * Rebuilds read models from the event store without taking them offline: for each one, a shadow tracking processor
  * replays every event into the next generation's collections while the live processor keeps the current generation
  * up to date and reads keep being served from it. When the shadow has reached the head recorded at the start, the
- * live processor is paused, the shadow catches up with it, the new generation becomes live (one registry write), and
- * the live processor continues from the shadow's position on the new collections; the old collections are dropped.
- * Reads see the old generation until the swap and the rebuilt one after it, never an empty or partial model.
+ * live processor (which runs other projections too) and the shadow are stopped, whichever is behind is run on to
+ * exactly the other's position ({@link StoppableSources}), the new generation becomes live (one registry write), and
+ * the live processor continues from its own token, now writing the new collections; the old ones are dropped. Reads
+ * see the old generation until the swap and the rebuilt one after it, never an empty or partial model, and no
+ * projection of the live processor misses or repeats an event.
+ * <p>
+ * A replay advances in steps on one scheduler thread, one swap at a time; nothing waits by sleeping.
  */
 @Component
-class ReplayService {
+class ReplayService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayService.class);
+    private static final Duration STEP = Duration.ofMillis(50);
 
-    private final EventProcessingConfiguration processing;
-    private final ApplicationContext context;
+    private final Projections projections;
     private final EventStore eventStore;
     private final TokenStore tokenStore;
     private final ProjectionProgress progress;
     private final EventPositions positions;
     private final MongoTemplate mongo;
-    private final org.axonframework.extensions.mongo.MongoTemplate axonMongo;
     private final QueryProperties properties;
+    private final StoppableSources sources;
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private volatile ReplayRun current;
 
-    ReplayService(EventProcessingConfiguration processing, ApplicationContext context, EventStore eventStore,
-                  TokenStore tokenStore, ProjectionProgress progress, EventPositions positions, MongoTemplate mongo,
-                  org.axonframework.extensions.mongo.MongoTemplate axonMongo, QueryProperties properties) {
-        this.processing = processing;
-        this.context = context;
+    ReplayService(Projections projections, EventStore eventStore, TokenStore tokenStore, ProjectionProgress progress,
+                  EventPositions positions, MongoTemplate mongo, QueryProperties properties, StoppableSources sources) {
+        this.projections = projections;
         this.eventStore = eventStore;
         this.tokenStore = tokenStore;
         this.progress = progress;
         this.positions = positions;
         this.mongo = mongo;
-        this.axonMongo = axonMongo;
         this.properties = properties;
+        this.sources = sources;
+        scheduler.setPoolSize(1);
+        scheduler.setThreadNamePrefix("read-model-replay-");
+        scheduler.initialize();
     }
 
     /** The replay in progress or last run; null before any. */
@@ -72,8 +78,13 @@ class ReplayService {
         return current;
     }
 
+    /** The names a replay accepts: every projection's. */
+    List<String> models() {
+        return List.copyOf(projections.names());
+    }
+
     /**
-     * Starts rebuilding {@code models} (every replayable one when empty) on a background thread.
+     * Starts rebuilding {@code models} (every replayable one when empty) in the background.
      *
      * @return the new run, or null when one is still running
      */
@@ -81,69 +92,105 @@ class ReplayService {
         if (current != null && current.running()) {
             return null;
         }
-        List<String> chosen = models.isEmpty() ? new ArrayList<>(ReadModels.COLLECTIONS.keySet()) : models;
+        List<String> chosen = new ArrayList<>(models.isEmpty() ? models() : models);
         Collections.sort(chosen);
         ReplayRun run = new ReplayRun(chosen, positions.head());
         current = run;
-        Thread worker = new Thread(() -> replay(run), "read-model-replay");
-        worker.setDaemon(true);
-        worker.start();
+        Replay replay = new Replay(run);
+        replay.steps = scheduler.scheduleWithFixedDelay(replay::step, STEP);
         return run;
     }
 
-    private void replay(ReplayRun run) {
-        Map<String, Shadow> shadows = new LinkedHashMap<>();
-        try {
-            for (String model : run.models()) {
-                shadows.put(model, startShadow(model));
-                run.status(model, ReplayRun.Status.RUNNING);
-            }
-            while (!shadows.isEmpty()) {
-                for (var iterator = shadows.entrySet().iterator(); iterator.hasNext(); ) {
-                    var entry = iterator.next();
+    @Override
+    public void destroy() {
+        scheduler.shutdown();
+    }
+
+    /** One run's shadows, advanced by {@link #step()} until every model is live again. */
+    private final class Replay {
+
+        private final ReplayRun run;
+        private final Map<String, Shadow> shadows = new LinkedHashMap<>();
+        private Alignment aligning;
+        private boolean started;
+        private volatile ScheduledFuture<?> steps;
+
+        Replay(ReplayRun run) {
+            this.run = run;
+        }
+
+        void step() {
+            try {
+                if (!started) {
+                    started = true;
+                    for (String model : run.models()) {
+                        shadows.put(model, startShadow(model));
+                        run.status(model, ReplayRun.Status.RUNNING);
+                    }
+                }
+                if (aligning != null) {
+                    if (aligning.chaser() != null && progress.processedPosition(aligning.chaser()) < aligning.position()) {
+                        return;
+                    }
+                    finishSwap(aligning);
+                    run.status(aligning.model(), ReplayRun.Status.COMPLETED);
+                    shadows.remove(aligning.model());
+                    aligning = null;
+                }
+                for (var entry : shadows.entrySet()) {
                     long reached = progress.processedPosition(entry.getValue().processorName());
                     run.position(entry.getKey(), reached);
                     if (reached >= run.headPosition()) {
-                        swap(entry.getKey(), entry.getValue());
-                        run.status(entry.getKey(), ReplayRun.Status.COMPLETED);
-                        iterator.remove();
+                        aligning = align(entry.getKey(), entry.getValue());
+                        return;
                     }
                 }
-                Thread.sleep(50);
+                if (shadows.isEmpty()) {
+                    stop();
+                }
+            } catch (RuntimeException e) {
+                fail(e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(run, shadows, e);
-        } catch (RuntimeException e) {
-            fail(run, shadows, e);
         }
-    }
 
-    private void fail(ReplayRun run, Map<String, Shadow> shadows, Exception e) {
-        log.error("Replay failed; the live read models keep serving", e);
-        shadows.forEach((model, shadow) -> {
-            shadow.processor().shutDown();
-            run.status(model, ReplayRun.Status.FAILED);
-        });
-        run.failed();
+        private void fail(Exception e) {
+            log.error("Replay failed; the live read models keep serving", e);
+            if (aligning != null) {
+                sources.release(aligning.live());
+                projections.processor(aligning.model()).start();
+            }
+            shadows.forEach((model, shadow) -> {
+                shadow.processor().shutDown();
+                sources.forget(shadow.processorName());
+                run.status(model, ReplayRun.Status.FAILED);
+            });
+            run.failed();
+            stop();
+        }
+
+        private void stop() {
+            ScheduledFuture<?> scheduled = steps;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
     }
 
     private Shadow startShadow(String model) {
         long generation = ReadModels.liveGeneration(model) + 1;
-        for (String base : ReadModels.COLLECTIONS.get(model)) {
+        for (String base : ReadModels.collectionsOf(model)) {
             String target = ReadModels.name(base, generation);
             mongo.dropCollection(target);
             copyIndexes(ReadModels.name(base, generation - 1), target);
         }
-        Object handler = handlerOf(model);
         String name = model + "@replay-g" + generation;
-        axonMongo.trackingTokensCollection().deleteMany(eq("processorName", name));
+        deleteTokens(name);
         TrackingEventProcessor shadow = TrackingEventProcessor.builder()
                 .name(name)
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(handler)
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(projections.handler(model))
                         .listenerInvocationErrorHandler(PropagatingErrorHandler.instance()).build())
                 .errorHandler(PropagatingErrorHandler.instance())
-                .messageSource(eventStore)
+                .messageSource(sources.of(name, eventStore))
                 .tokenStore(tokenStore)
                 .transactionManager(NoTransactionManager.INSTANCE)
                 .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
@@ -170,36 +217,55 @@ class ReplayService {
     }
 
     /**
-     * Pauses the live processor, lets the shadow reach it, makes the new generation live and resumes the live
-     * processor from the shadow's position on it. Its reset handler runs against the old generation, emptying it.
+     * Stops the live processor of {@code model} and its shadow, and runs whichever is behind on to exactly where the
+     * other stopped: the shadow, to rebuild what the live model has; or the live processor (its model's writes still go
+     * to the old generation), so that its other projections are where they would have been.
      */
-    private void swap(String model, Shadow shadow) throws InterruptedException {
-        TrackingEventProcessor live = processing.eventProcessor(model, TrackingEventProcessor.class)
-                .orElseThrow(() -> new IllegalStateException("No tracking processor " + model));
-        long old = ReadModels.liveGeneration(model);
+    private Alignment align(String model, Shadow shadow) {
+        TrackingEventProcessor live = projections.processor(model);
         live.shutDown();
-        long liveReached = progress.processedPosition(model);
-        while (progress.processedPosition(shadow.processorName()) < liveReached) {
-            Thread.sleep(20);
-        }
         shadow.processor().shutDown();
-        long reached = progress.processedPosition(shadow.processorName());
+        long liveReached = progress.processedPosition(live.getName());
+        long shadowReached = progress.processedPosition(shadow.processorName());
+        if (shadowReached < liveReached) {
+            sources.stopAfter(shadow.processorName(), liveReached);
+            shadow.processor().start();
+            return new Alignment(model, shadow, live.getName(), shadow.processorName(), liveReached);
+        }
+        if (liveReached < shadowReached) {
+            sources.stopAfter(live.getName(), shadowReached);
+            live.start();
+            return new Alignment(model, shadow, live.getName(), live.getName(), shadowReached);
+        }
+        return new Alignment(model, shadow, live.getName(), null, liveReached);
+    }
+
+    /** Makes the aligned shadow's generation live and resumes the live processor on it. */
+    private void finishSwap(Alignment alignment) {
+        String model = alignment.model();
+        Shadow shadow = alignment.shadow();
+        shadow.processor().shutDown();
+        TrackingEventProcessor live = projections.processor(model);
+        live.shutDown();
+        sources.release(alignment.live());
+        long old = ReadModels.liveGeneration(model);
         ReadModels.activate(model, shadow.generation());
-        ReadModels.withTarget(model, old, () ->
-                live.resetTokens(GapAwareTrackingToken.newInstance(reached, Collections.emptySet())));
         live.start();
-        for (String base : ReadModels.COLLECTIONS.get(model)) {
+        for (String base : ReadModels.collectionsOf(model)) {
             mongo.dropCollection(ReadModels.name(base, old));
         }
-        axonMongo.trackingTokensCollection().deleteMany(eq("processorName", shadow.processorName()));
-        log.info("Read model {} rebuilt up to position {} and live as generation {}", model, reached,
+        deleteTokens(shadow.processorName());
+        sources.forget(shadow.processorName());
+        log.info("Read model {} rebuilt up to position {} and live as generation {}", model, alignment.position(),
                 shadow.generation());
     }
 
-    private Object handlerOf(String model) {
-        return context.getBeansWithAnnotation(ProcessingGroup.class).values().stream()
-                .filter(bean -> model.equals(bean.getClass().getAnnotation(ProcessingGroup.class).value()))
-                .findFirst().orElseThrow(() -> new IllegalStateException("No projection for " + model));
+    /** Removes every token of a shadow processor that is not running, claiming each segment first as Axon requires. */
+    private void deleteTokens(String processorName) {
+        for (int segment : tokenStore.fetchSegments(processorName)) {
+            tokenStore.fetchToken(processorName, segment);
+            tokenStore.deleteToken(processorName, segment);
+        }
     }
 
     private void copyIndexes(String from, String to) {
@@ -214,5 +280,12 @@ class ReplayService {
     }
 
     private record Shadow(TrackingEventProcessor processor, String processorName, long generation) {
+    }
+
+    /**
+     * A swap waiting for {@code chaser} (null when none had to move) to reach {@code position}, the one both the
+     * shadow and the live processor {@code live} stop at.
+     */
+    private record Alignment(String model, Shadow shadow, String live, String chaser, long position) {
     }
 }

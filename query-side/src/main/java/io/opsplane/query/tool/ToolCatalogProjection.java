@@ -3,6 +3,7 @@ package io.opsplane.query.tool;
 import io.opsplane.api.tool.CatalogPublishedEvent;
 import io.opsplane.api.tool.ToolSpec;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.replay.ReadModel;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -25,6 +26,7 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
  */
 @Component
 @ProcessingGroup(ToolCatalogProjection.PROCESSING_GROUP)
+@ReadModel(ToolDocument.COLLECTION)
 class ToolCatalogProjection {
 
     static final String PROCESSING_GROUP = "tools";

@@ -2,6 +2,7 @@ package io.opsplane.query.webhook;
 
 import io.opsplane.api.webhook.WebhookDeletedEvent;
 import io.opsplane.api.webhook.WebhookRegisteredEvent;
+import io.opsplane.query.replay.ReadModel;
 import io.opsplane.query.replay.ReadModels;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -21,6 +22,7 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 /** The {@code webhooks} read model: each registered webhook without its secret; idempotent upserts by id. */
 @Component
 @ProcessingGroup(WebhookProjection.PROCESSING_GROUP)
+@ReadModel(WebhookProjection.COLLECTION)
 class WebhookProjection {
 
     static final String PROCESSING_GROUP = "webhooks";

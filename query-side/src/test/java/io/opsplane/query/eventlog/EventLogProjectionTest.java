@@ -9,12 +9,15 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.ApiKeyIssuedEvent;
 import io.opsplane.api.apikey.Scope;
+import io.opsplane.eventstore.ChainedEvent;
 import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import io.opsplane.eventstore.StoredEvent;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.bson.Document;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +125,21 @@ class EventLogProjectionTest {
         StoredEvent stored = engine.storedAt(second).orElseThrow();
         assertThat(store.findByPosition(second).orElseThrow().hash()).isEqualTo(stored.hash());
         assertThat(stored.previousHash()).isEqualTo(store.findByPosition(first).orElseThrow().hash());
+    }
+
+    @Test
+    void takesTheHashATrackedEventCarriesWithoutReadingTheStoreAgain() {
+        store(domainEvent("ex-8", 0, requested("ex-8", "service.healthcheck", ALICE)));
+        TrackedEventMessage<?> tracked = engine.readEvents(null, false).toList().get(0);
+        String carried = ChainedEvent.hashOf(tracked);
+        // The store now holds another event at that position: only a read-back could see it.
+        client.getDatabase("eventlog-test").getCollection("events").updateOne(new Document("_id", 0L),
+                new Document("$set", new Document("eventIdentifier", "someone-else")));
+
+        projection.on(tracked.getPayload(), tracked, tracked.trackingToken());
+
+        assertThat(carried).matches("sha256:[0-9a-f]{64}");
+        assertThat(store.findByPosition(0).orElseThrow().hash()).isEqualTo(carried);
     }
 
     @Test

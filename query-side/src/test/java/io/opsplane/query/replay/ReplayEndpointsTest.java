@@ -70,6 +70,10 @@ class ReplayEndpointsTest {
         recordKeysToolsApprovalsAndWebhooks();
         long head = app.headPosition();
         awaitProjected(head);
+        assertThat(ReadModels.collections()).as("every projection's collections, from its @ReadModel").containsOnlyKeys(
+                "api-keys", "approvals", "eventlog", "executions", "metrics", "tools", "webhooks");
+        assertThat(ReadModels.collections().get("eventlog")).containsExactly("eventlog", "eventlog_tools",
+                "eventlog_lists");
         Map<String, List<Document>> before = snapshot();
         // Besides one entry per event, the eventlog read model keeps the tool of each execution (eventlog_tools).
         assertThat(before.get("eventlog")).filteredOn(d -> d.containsKey("type")).hasSize((int) head + 1);
@@ -165,7 +169,7 @@ class ReplayEndpointsTest {
     private static void awaitProjected(long position) throws InterruptedException {
         ProjectionProgress progress = app.bean(ProjectionProgress.class);
         long deadline = System.nanoTime() + 60_000_000_000L;
-        for (String model : ReadModels.COLLECTIONS.keySet()) {
+        for (String model : ReadModels.collections().keySet()) {
             while (progress.processedPosition(model) < position) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(model + " did not reach position " + position + " within 60 s");
@@ -179,7 +183,7 @@ class ReplayEndpointsTest {
     private static Map<String, List<Document>> snapshot() {
         MongoTemplate mongo = app.bean(MongoTemplate.class);
         Map<String, List<Document>> documents = new LinkedHashMap<>();
-        ReadModels.COLLECTIONS.forEach((model, bases) -> {
+        ReadModels.collections().forEach((model, bases) -> {
             List<Document> all = new ArrayList<>();
             for (String base : bases) {
                 mongo.getCollection(ReadModels.collection(base)).find().sort(new Document("_id", 1)).into(all);
