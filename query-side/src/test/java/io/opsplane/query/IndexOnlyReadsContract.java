@@ -156,6 +156,47 @@ abstract class IndexOnlyReadsContract {
                 .allSatisfy(target -> assertThat(BOUNDED).as("collection %s", target).contains(target));
     }
 
+    /**
+     * The projections' writes too: a filter with more than a unique key (a position guard beside {@code _id}, say) is
+     * a scan of the whole collection on the embedded store, once per written document (the metrics tallies were).
+     */
+    @Test
+    void everyProjectionWriteSelectsByIdOnly() {
+        commands.clear();
+        recording = true;
+        try {
+            Instant now = Instant.now();
+            for (int i = 0; i < 20; i++) {
+                String id = "written-" + i;
+                app.recordAt(now.minusSeconds(20 - i), id, requested(id, "billing.refund", ALICE), started(id),
+                        i % 4 == 0 ? failed(id) : succeeded(id));
+            }
+            Plan plan = new Plan(List.of(new Effect("refund", "stripe", "refunds", Map.of())), "sha256:plan");
+            String request = "apr-written";
+            app.append("ApprovalRequest", request, now, new ApprovalRequestedEvent(request, tool("billing.refund"),
+                    Map.of("amount", 1), "sha256:w", plan, "because", ALICE, 1, now.plusSeconds(3600), null,
+                    "sha256:rw"));
+            app.append("ApprovalRequest", request, now, new RequestApprovedEvent(request, DEPLOY_BOT, "ok", 1, true));
+            long written = app.headPosition();
+            for (String projection : List.of("/v1/executions?limit=1", "/v1/approval-requests?limit=1",
+                    "/v1/metrics?window=15m", "/v1/events?limit=1")) {
+                assertThat(app.get(projection + "&minPosition=" + written, key).status()).isEqualTo(200);
+            }
+        } finally {
+            recording = false;
+        }
+        Set<String> writes = new TreeSet<>();
+        for (BsonDocument command : commands.stream().filter(IndexOnlyReadsContract::touchesGrowingCollection).toList()) {
+            assertSelectsById(command);
+            String name = command.getFirstKey();
+            if (!"find".equals(name) && !"getMore".equals(name)) {
+                writes.add(name + " " + command.getString(name).getValue().replaceAll("_g[0-9]+$", ""));
+            }
+        }
+        assertThat(writes).contains("update metrics_buckets", "update metrics_executions", "update executions",
+                "update approval_requests");
+    }
+
     /** Every read the query side serves from these read models, with each filter, combination and cursor. */
     private void readEverything() {
         String actor = URLEncoder.encode(DEPLOY_BOT.name(), StandardCharsets.UTF_8);

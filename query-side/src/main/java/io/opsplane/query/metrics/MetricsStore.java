@@ -7,7 +7,6 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import io.opsplane.query.replay.ReadModels;
 import org.bson.Document;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -29,8 +28,10 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
  * The pre-aggregated metrics: one document per tool and minute, and one per tool and hour, holding counters and a
- * duration histogram; where each execution is counted ({@link ExecutionTally}); the tools ever seen. Every counter update is guarded by the event's
- * position in the same single-document update, so a redelivered event (positions arrive in order) counts once.
+ * duration histogram; where each execution is counted ({@link ExecutionTally}); the tools ever seen. Every counter
+ * update is guarded by the event's position, read by {@code _id} before the write, so a redelivered event (positions
+ * arrive in order) counts once; this projection is the only writer of its collections. Every read and write selects
+ * by {@code _id} alone, which both stores serve from the index (the embedded store scans for any other filter).
  */
 @Component
 class MetricsStore {
@@ -64,7 +65,7 @@ class MetricsStore {
             perEvent.add(changed);
             keys.addAll(changed.keySet());
         }
-        Map<String, Long> counted = lastPositions(keys);
+        Map<String, Long> counted = lastPositions(BUCKETS, keys);
         Map<String, Pending> pending = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             long position = events.get(i).position();
@@ -75,8 +76,11 @@ class MetricsStore {
             });
         }
         List<WriteModel<Document>> updates = new ArrayList<>();
+        // By _id alone: the embedded store serves only a filter that is exactly a unique key from its index, and
+        // scans the collection for anything more. The guard is the position read above; this processor is the
+        // buckets' only writer.
         pending.forEach((key, bucket) -> updates.add(new UpdateOneModel<>(
-                new Document("_id", key).append(LAST_POSITION, new Document("$lt", bucket.first)),
+                new Document("_id", key),
                 new Document("$inc", new Document(bucket.deltas))
                         .append("$set", new Document(LAST_POSITION, bucket.last))
                         .append("$setOnInsert", new Document("tool", bucket.bucket.tool())
@@ -84,9 +88,13 @@ class MetricsStore {
                 new UpdateOptions().upsert(true))));
         bulk(BUCKETS, updates);
         List<WriteModel<Document>> tallyUpdates = new ArrayList<>();
-        tallies.forEach((executionId, tally) -> tallyUpdates.add(new UpdateOneModel<>(
-                new Document("_id", executionId).append(LAST_POSITION, new Document("$lt", tally.position())),
-                new Document("$set", tally.toDocument()), new UpdateOptions().upsert(true))));
+        Map<String, Long> tallied = lastPositions(EXECUTIONS, tallies.keySet());
+        tallies.forEach((executionId, tally) -> {
+            if (tally.position() > tallied.getOrDefault(executionId, -1L)) {
+                tallyUpdates.add(new UpdateOneModel<>(new Document("_id", executionId),
+                        new Document("$set", tally.toDocument()), new UpdateOptions().upsert(true)));
+            }
+        });
         bulk(EXECUTIONS, tallyUpdates);
         List<WriteModel<Document>> tools = new ArrayList<>();
         toolsSeen.forEach((tool, at) -> tools.add(new UpdateOneModel<>(new Document("_id", tool),
@@ -113,16 +121,20 @@ class MetricsStore {
         }
     }
 
-    private Map<String, Long> lastPositions(Collection<String> keys) {
+    /** The positions the documents with these keys have counted up to, read by {@code _id $in}. */
+    private Map<String, Long> lastPositions(String collection, Collection<String> keys) {
         Map<String, Long> found = new HashMap<>();
         if (keys.isEmpty()) {
             return found;
         }
-        mongo.getCollection(ReadModels.collection(BUCKETS))
+        mongo.getCollection(ReadModels.collection(collection))
                 .find(new Document("_id", new Document("$in", new ArrayList<>(keys))))
                 .projection(new Document(LAST_POSITION, 1))
-                .forEach(document -> found.put(document.getString("_id"),
-                        ((Number) document.get(LAST_POSITION)).longValue()));
+                .forEach(document -> {
+                    if (document.get(LAST_POSITION) instanceof Number position) {
+                        found.put(document.getString("_id"), position.longValue());
+                    }
+                });
         return found;
     }
 
@@ -149,11 +161,12 @@ class MetricsStore {
     private void guardedInc(String id, String tool, Instant start, long position, Update counters) {
         Update update = Update.fromDocument(new Document(counters.getUpdateObject()))
                 .set(LAST_POSITION, position).setOnInsert("tool", tool).setOnInsert("start", start);
-        try {
-            mongo.upsert(new Query(where("_id").is(id).and(LAST_POSITION).lt(position)), update, ReadModels.collection(BUCKETS));
-        } catch (DuplicateKeyException alreadyCounted) {
-            // The bucket exists and has counted this position (or a later one): a redelivery changes nothing.
+        // The guard read by _id, the update by _id alone (a filter with more than the key scans on the embedded
+        // store); this processor is the buckets' only writer.
+        if (position <= lastPositions(BUCKETS, List.of(id)).getOrDefault(id, -1L)) {
+            return; // counted this position (or a later one) already: a redelivery changes nothing
         }
+        mongo.upsert(new Query(where("_id").is(id)), update, ReadModels.collection(BUCKETS));
     }
 
     /**
