@@ -103,14 +103,21 @@ final class BsonTypes {
 
         private final EncodedDocuments<Document> encoded = new EncodedDocuments<>();
 
+        /**
+         * The document's size as MVStore accounts for it, which decides when a page splits: its encoded length (an
+         * estimate far below it let pages grow without bound, and every commit wrote the whole of such a page).
+         */
         @Override
         public int getMemory(Document document) {
-            // An estimate for the page cache's accounting, not a measurement: a map and its entries.
-            return 64 + 48 * document.size();
+            return 64 + bytesOf(document).length;
         }
 
         @Override
         public void write(WriteBuffer target, Document document) {
+            putBytes(target, bytesOf(document));
+        }
+
+        private byte[] bytesOf(Document document) {
             byte[] bytes = encoded.known(document);
             if (bytes == null) {
                 long begun = UPDATES_BEGUN.get();
@@ -120,7 +127,7 @@ final class BsonTypes {
                     encoded.remember(document, bytes);
                 }
             }
-            putBytes(target, bytes);
+            return bytes;
         }
 
         @Override
@@ -146,9 +153,14 @@ final class BsonTypes {
         private static final String VALUES = "k";
         private static final Comparator<Object> ORDER = ValueComparator.asc();
 
+        /** An estimate of the key's size in memory, strings by their length, which decides when a page splits. */
         @Override
         public int getMemory(KeyValue key) {
-            return 48 + 32 * key.size();
+            int memory = 48;
+            for (Object value : key) {
+                memory += value instanceof String text ? 40 + 2 * text.length() : 32;
+            }
+            return memory;
         }
 
         @Override
