@@ -74,5 +74,15 @@ final class ChainedMessages {
         public GenericTrackedEventMessage<T> withTrackingToken(TrackingToken token) {
             return new Plain<>(token, this, hash);
         }
+
+        @Override
+        public GenericTrackedEventMessage<T> withMetaData(Map<String, ?> metaData) {
+            return new Plain<>(trackingToken(), super.withMetaData(metaData), hash);
+        }
+
+        @Override
+        public GenericTrackedEventMessage<T> andMetaData(Map<String, ?> metaData) {
+            return new Plain<>(trackingToken(), super.andMetaData(metaData), hash);
+        }
     }
 }
