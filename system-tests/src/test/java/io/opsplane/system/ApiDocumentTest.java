@@ -3,10 +3,8 @@ package io.opsplane.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 import java.net.URI;
@@ -42,20 +40,8 @@ class ApiDocumentTest {
             "platform", "openapi", "opsplane-openapi.json");
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
-    @TempDir
-    static Path dataDir;
-
-    private static RunningSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = RunningSystem.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
+    @RegisterExtension
+    static final RunningSystem system = RunningSystem.perClass();
 
     @Test
     void theBaseUrlServesBothSidesDocumentsMerged() throws Exception {

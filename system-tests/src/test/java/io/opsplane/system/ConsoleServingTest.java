@@ -1,15 +1,12 @@
 package io.opsplane.system;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,20 +22,8 @@ class ConsoleServingTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern IMPORT = Pattern.compile("from '(\\.\\.?/[^']+)'");
 
-    @TempDir
-    static Path dataDir;
-
-    private static RunningSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = RunningSystem.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
+    @RegisterExtension
+    static final RunningSystem system = RunningSystem.perClass();
 
     @Test
     void theConsolePageIsServedAtTheRootWithoutAKeyAndOnlyFromItsOwnOrigin() throws Exception {

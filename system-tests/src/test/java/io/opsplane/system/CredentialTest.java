@@ -5,14 +5,11 @@ import io.opsplane.platform.auth.ApiKeyCredential;
 import io.opsplane.platform.auth.ApiKeySecrets;
 import io.opsplane.platform.auth.CredentialStore;
 import io.opsplane.platform.auth.KeyPepper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,20 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CredentialTest {
 
-    @TempDir
-    static Path dataDir;
-
-    private static RunningSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = RunningSystem.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
+    @RegisterExtension
+    static final RunningSystem system = RunningSystem.perClass();
 
     private static String keyBody(String name, String scopes) {
         return "{\"name\":\"" + name + "\",\"principal\":\"" + name + "@example.com\",\"kind\":\"human\",\"scopes\":"

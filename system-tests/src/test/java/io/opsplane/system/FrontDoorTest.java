@@ -1,9 +1,7 @@
 package io.opsplane.system;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ApplicationContext;
 
 import java.io.IOException;
@@ -29,20 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FrontDoorTest {
 
-    @TempDir
-    static Path dataDir;
-
-    private static RunningSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = RunningSystem.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
+    @RegisterExtension
+    static final RunningSystem system = RunningSystem.perClass();
 
     private static final Path SECURITY_DOC = Path.of("..", "docs", "security.md");
     private static final String INVENTORY_START = "<!-- endpoint-inventory:start -->";

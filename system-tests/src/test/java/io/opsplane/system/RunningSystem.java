@@ -6,6 +6,9 @@ import io.opsplane.command.CommandSideApplication;
 import io.opsplane.localrun.EmbeddedStore;
 import io.opsplane.localrun.Gateway;
 import io.opsplane.query.QuerySideApplication;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -17,24 +20,63 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
  * The whole system in one JVM, as {@code ./opsplane run} assembles it from processes: an
  * embedded store, the command side, the query side and the gateway that is the single base URL.
  */
-final class RunningSystem implements AutoCloseable {
+final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final EmbeddedStore store;
-    private final ConfigurableApplicationContext commandSide;
-    private final ConfigurableApplicationContext querySide;
-    private final Gateway gateway;
-    private final String adminKey;
+    private EmbeddedStore store;
+    private ConfigurableApplicationContext commandSide;
+    private ConfigurableApplicationContext querySide;
+    private Gateway gateway;
+    private String adminKey;
+    /** For {@link #perClass}: the data directory it made, and the command side's arguments. */
+    private Path ownDataDir;
+    private final String[] perClassArguments;
+
+    private RunningSystem(String[] perClassArguments) {
+        this.perClassArguments = perClassArguments;
+    }
+
+    /**
+     * The system for one test class, as a JUnit extension: started before the class's first test (and before its own
+     * {@code @BeforeAll} methods) on a data directory of its own, stopped after its last, the directory removed.
+     * {@code @RegisterExtension static final RunningSystem system = RunningSystem.perClass();}
+     */
+    static RunningSystem perClass(String... commandSideArguments) {
+        return new RunningSystem(commandSideArguments);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        ownDataDir = Files.createTempDirectory("opsplane-system-test");
+        launch(ownDataDir, new String[0], perClassArguments);
+        awaitAccepted(adminKey);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+        try (Stream<Path> files = Files.walk(ownDataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
 
     private RunningSystem(Path dataDir, String[] bothSidesArguments, String... commandSideArguments) throws IOException {
+        this.perClassArguments = new String[0];
+        launch(dataDir, bothSidesArguments, commandSideArguments);
+    }
+
+    private void launch(Path dataDir, String[] bothSidesArguments, String... commandSideArguments) throws IOException {
         store = EmbeddedStore.inMemory();
         String uri = "--spring.mongodb.uri=" + store.connectionString() + "/opsplane";
         commandSide = CommandSideApplication.builder().run(Stream.of(
@@ -148,9 +190,15 @@ final class RunningSystem implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
-        querySide.close();
-        commandSide.close();
-        store.close();
+        // In reverse order of start, whatever had started (a start that failed half-way leaves the rest null).
+        for (AutoCloseable part : new AutoCloseable[]{gateway, querySide, commandSide, store}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not stop " + part, e);
+                }
+            }
+        }
     }
 }

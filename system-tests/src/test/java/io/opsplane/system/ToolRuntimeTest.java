@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,20 +22,17 @@ class ToolRuntimeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dataDir;
-    private static RunningSystem system;
+    @RegisterExtension
+    static final RunningSystem system = RunningSystem.perClass();
     private static HealthTarget target;
 
     @BeforeAll
     static void start() throws Exception {
         target = HealthTarget.start();
-        system = RunningSystem.start(dataDir);
     }
 
     @AfterAll
     static void stop() {
-        system.close();
         target.close();
     }
 
