@@ -22,13 +22,14 @@ import java.util.function.Predicate;
  * Many ordered lists of ids in one collection, each a radix tree over a long key (a creation position, an expiry)
  * with 256 children per node, stored one document per node. A node's {@code _id} is {@code list|level|prefix}: the
  * leaf {@code list|0|key>>8} holds the entries whose keys share that prefix; a directory node one level up holds,
- * per non-empty child, the earliest and latest time ({@code lo}, {@code hi}) of the entries below it, so that a
- * time range prunes whole subtrees. Reading a page walks from the root down along the cursor, fetching nodes by
+ * per non-empty child, a range of times in whole minutes ({@code lo}, {@code hi}) that holds the times of the entries
+ * below it, so that a time range prunes whole subtrees. Reading a page walks from the root down along the cursor, fetching nodes by
  * exact {@code _id} or {@code _id $in}: its cost depends on the page and the tree's height, never on how many
  * entries the lists hold, on MongoDB and on the embedded store alike (which serve no other access from an index).
  * <p>
  * Writes are collected in {@link Changes} and applied together, merged per node. Every write is idempotent (a set,
- * an unset, a {@code $min}/{@code $max}), so a batch applied again after a crash changes nothing. Removing the last
+ * an unset, a {@code $min}/{@code $max}), so a batch applied again after a crash changes nothing; a directory node
+ * is written only when a child's range outgrows what it holds or a child comes or goes. Removing the last
  * entry of a node removes it from its parent, so empty subtrees are never visited. A list has one writer at a time
  * (its projection's single segment); readers may run at any time and see each node's state of the moment.
  */
@@ -37,6 +38,11 @@ public final class KeyedIndex {
     private static final int BITS = 8;
     private static final String ENTRIES = "e";
     private static final String CHILDREN = "c";
+    /**
+     * Directory nodes hold their children's time ranges widened to whole minutes: a range only prunes subtrees (the
+     * leaves filter exactly), so a wider one is as correct, and it changes far less often than the exact one.
+     */
+    static final long RANGE_GRAIN = 60_000;
 
     private final MongoTemplate mongo;
     private final String collection;
@@ -199,9 +205,32 @@ public final class KeyedIndex {
                     parent.extend(field, change.lo, change.hi);
                 }
             }
+            dropCovered(parents);
             parents.values().removeIf(NodeChange::isEmpty);
             level = parents;
         }
+    }
+
+    /**
+     * Leaves out of these directory changes every child range the stored node already covers: a new execution at the
+     * head of a list widens its leaf's range, but the coarse ranges above it ({@link #RANGE_GRAIN}) change about once
+     * a minute, so most batches write the leaves and stop there. A parent left with nothing to change is not written,
+     * and nothing above it changes either.
+     */
+    private void dropCovered(Map<String, NodeChange> parents) {
+        List<String> extending = parents.values().stream().filter(change -> !change.ranges.isEmpty())
+                .map(NodeChange::id).toList();
+        if (extending.isEmpty()) {
+            return;
+        }
+        mongo.getCollection(physical()).find(new Document("_id", new Document("$in", extending)))
+                .forEach(node -> {
+                    NodeChange change = parents.get(node.getString("_id"));
+                    Document children = node.get(CHILDREN, Document.class);
+                    if (children != null) {
+                        change.dropCoveredBy(children);
+                    }
+                });
     }
 
     /** Which of these nodes, having only lost entries, now hold none (or do not exist); those that exist are deleted. */
@@ -313,9 +342,26 @@ public final class KeyedIndex {
         }
 
         void extend(String field, long childLo, long childHi) {
-            ranges.merge(field, new long[] {childLo, childHi},
+            long lo = Math.floorDiv(childLo, RANGE_GRAIN) * RANGE_GRAIN;
+            long hi = Math.floorDiv(childHi, RANGE_GRAIN) * RANGE_GRAIN + RANGE_GRAIN - 1;
+            ranges.merge(field, new long[] {lo, hi},
                     (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-            widen(childLo, childHi);
+            widen(lo, hi);
+        }
+
+        /** Forgets the ranges the stored children already cover; recomputes this node's own widening from the rest. */
+        void dropCoveredBy(Document children) {
+            ranges.entrySet().removeIf(entry -> {
+                Object stored = children.get(entry.getKey().substring(CHILDREN.length() + 1));
+                if (!(stored instanceof Document range)) {
+                    return false;
+                }
+                long[] wanted = entry.getValue();
+                return number(range, "lo") <= wanted[0] && number(range, "hi") >= wanted[1];
+            });
+            lo = null;
+            hi = null;
+            ranges.values().forEach(range -> widen(range[0], range[1]));
         }
 
         private void widen(long from, long to) {

@@ -131,6 +131,49 @@ class KeyedIndexTest {
         assertThat(ids(index.read(new KeyedIndex.Page("all", true, null, null, null, 10)))).containsExactly("c", "a");
     }
 
+    @Test
+    void entriesWithinTheMinutesTheDirectoriesAlreadyCoverWriteOnlyTheirLeaf() {
+        index.apply(index.changes().add("all", 1_000, "first", 120_000).add("all", 90_000, "far", 150_000));
+        Document rootBefore = mongo.getCollection("lists").find(new Document("_id", "all|3|0")).first();
+        List<Object> written = new ArrayList<>();
+        recordUpdatedIds(written);
+
+        // Same leaves, times within the minutes already held: nothing above the leaves changes.
+        index.apply(index.changes().add("all", 1_001, "second", 179_999).add("all", 90_001, "near", 121_000));
+        assertThat(written).containsExactlyInAnyOrder("all|0|3", "all|0|351");
+
+        // A later minute widens the leaf's range, so its parents are written up to the root.
+        written.clear();
+        index.apply(index.changes().add("all", 1_002, "third", 180_000));
+        assertThat(written).containsExactly("all|0|3", "all|1|0", "all|2|0", "all|3|0");
+        Document root = mongo.getCollection("lists").find(new Document("_id", "all|3|0")).first();
+        assertThat(root.get("c", Document.class).get("0", Document.class))
+                .isEqualTo(new Document("lo", 120_000L).append("hi", 239_999L));
+        assertThat(rootBefore.get("c", Document.class).get("0", Document.class))
+                .isEqualTo(new Document("lo", 120_000L).append("hi", 179_999L));
+        assertThat(readEntries(new KeyedIndex.Page("all", true, null, 179_999L, 180_000L, 10)))
+                .extracting(KeyedIndex.Entry::id).containsExactly("second");
+    }
+
+    /** Records the {@code _id} of every node an update command of the index selects from now on. */
+    private void recordUpdatedIds(List<Object> written) {
+        client.close();
+        client = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString("mongodb://" + server.getLocalAddress()
+                        .getHostString() + ":" + server.getLocalAddress().getPort()))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        if (event.getCommandName().equals("update")) {
+                            event.getCommand().getArray("updates").forEach(update -> written.add(
+                                    update.asDocument().getDocument("q").getString("_id").getValue()));
+                        }
+                    }
+                }).build());
+        mongo = new MongoTemplate(client, "index-test");
+        index = new KeyedIndex(mongo, "lists", 32);
+    }
+
     private List<Long> readAll(String list, boolean descending, int limit) {
         List<Long> keys = new ArrayList<>();
         KeyedIndex.After after = null;
