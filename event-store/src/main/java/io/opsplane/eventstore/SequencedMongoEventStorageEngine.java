@@ -165,6 +165,15 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
     }
 
     @Override
+    public List<StoredEvent> readAggregate(String aggregateIdentifier, long firstSequenceNumber, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        return aggregates.load(aggregateIdentifier, firstSequenceNumber, limit).stream()
+                         .map(EventDocuments::toStoredEvent).toList();
+    }
+
+    @Override
     public Optional<String> storedHash(String aggregateIdentifier, long sequenceNumber) {
         return aggregates.find(aggregateIdentifier, sequenceNumber, HASH).map(found -> found.getString(HASH));
     }

@@ -33,6 +33,15 @@ public interface StoredEventLog {
     /** The event stored at {@code position}; empty for a placeholder or a free position. */
     Optional<StoredEvent> storedAt(long position);
 
+    /**
+     * Stored events of one aggregate from {@code firstSequenceNumber} on, in sequence order (which is position order),
+     * at most {@code limit}: read by the unique aggregate-sequence key, so the cost depends on the aggregate, never on
+     * the store.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    List<StoredEvent> readAggregate(String aggregateIdentifier, long firstSequenceNumber, int limit);
+
     /** The hash stored with event {@code sequenceNumber} of the aggregate; empty when that event is not stored. */
     Optional<String> storedHash(String aggregateIdentifier, long sequenceNumber);
 

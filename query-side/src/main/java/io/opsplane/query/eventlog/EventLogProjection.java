@@ -22,9 +22,12 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code eventlog} read model: every stored event as clients see it in the audit log. */
 @Component
@@ -57,7 +60,7 @@ public class EventLogProjection {
      */
     @EventHandler
     void on(Object payload, EventMessage<?> message, TrackingToken token) {
-        Map<Long, Pending> batch = PerBatch.state(BATCH, LinkedHashMap::new);
+        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.toolsOf(aggregatesOf(message))));
         long position = EventPositions.of(token);
         String aggregateId = message instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : null;
         Long sequence = message instanceof DomainEventMessage<?> domain ? domain.getSequenceNumber() : null;
@@ -66,42 +69,71 @@ public class EventLogProjection {
         Instant timestamp = message.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         EventLogDocument document = new EventLogDocument(position, typeOf(payload), aggregateId, sequence, timestamp,
                 actor == null ? null : json.writeValueAsString(actor), json.writeValueAsString(payloadJson), null,
-                toolOf(payloadJson, aggregateId));
-        batch.put(position, new Pending(message.getIdentifier(), ChainedEvent.hashOf(message), document));
+                batch.toolOf(payloadJson, aggregateId));
+        batch.pending.put(position, new Pending(message.getIdentifier(), ChainedEvent.hashOf(message), document));
         if (PerBatch.atEnd()) {
             write(batch);
-            batch.clear();
         }
     }
 
-    private void write(Map<Long, Pending> batch) {
+    /** The aggregates the batch's events belong to: their tools are read together, once. */
+    private static Set<String> aggregatesOf(EventMessage<?> current) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (var message : PerBatch.messages(current)) {
+            if (message instanceof DomainEventMessage<?> domain) {
+                ids.add(domain.getAggregateIdentifier());
+            }
+        }
+        return ids;
+    }
+
+    private void write(Batch batch) {
         List<EventLogDocument> documents = new ArrayList<>();
         KeyedIndex.Changes lists = store.changes();
-        batch.forEach((position, pending) -> {
+        store.rememberTools(batch.named);
+        batch.named.clear();
+        batch.pending.forEach((position, pending) -> {
             String hash = pending.hash() != null ? pending.hash() : storedHash(position, pending.eventIdentifier());
             EventLogDocument document = pending.document().withHash(hash);
             documents.add(document);
             EventLogStore.list(lists, document);
         });
         store.write(documents, lists);
+        batch.pending.clear();
     }
 
-    /**
-     * The tool the event belongs to: named by the first event of an execution or approval request ({@code tool},
-     * a reference with its {@code name}), remembered for the later events of that aggregate, which do not name it.
-     */
-    private String toolOf(JsonNode payload, String aggregateId) {
-        JsonNode tool = payload.path("tool");
-        String named = tool.isString() ? tool.asString()
-                : tool.path("name").isString() ? tool.path("name").asString() : null;
-        if (aggregateId == null) {
-            return named;
+    /** What one batch has read and collected so far. */
+    private static final class Batch {
+
+        /** The tool of each aggregate of the batch that has one: read at the batch's start, or named in it. */
+        private final Map<String, String> tools;
+        /** Tools named by the batch's events, to be remembered for later batches. */
+        private final Map<String, String> named = new LinkedHashMap<>();
+        private final Map<Long, Pending> pending = new LinkedHashMap<>();
+
+        Batch(Map<String, String> tools) {
+            this.tools = new HashMap<>(tools);
         }
-        if (named != null) {
-            store.rememberTool(aggregateId, named);
-            return named;
+
+        /**
+         * The tool the event belongs to: named by the first event of an execution or approval request ({@code tool},
+         * a reference with its {@code name}), remembered for the later events of that aggregate, which do not name
+         * it.
+         */
+        String toolOf(JsonNode payload, String aggregateId) {
+            JsonNode tool = payload.path("tool");
+            String found = tool.isString() ? tool.asString()
+                    : tool.path("name").isString() ? tool.path("name").asString() : null;
+            if (aggregateId == null) {
+                return found;
+            }
+            if (found != null) {
+                tools.put(aggregateId, found);
+                named.put(aggregateId, found);
+                return found;
+            }
+            return tools.get(aggregateId);
         }
-        return store.toolOf(aggregateId).orElse(null);
     }
 
     /**

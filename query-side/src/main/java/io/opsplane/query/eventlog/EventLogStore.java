@@ -1,12 +1,16 @@
 package io.opsplane.query.eventlog;
 
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+import io.opsplane.eventstore.StoredEvent;
+import io.opsplane.eventstore.StoredEventLog;
 import io.opsplane.query.index.Documents;
 import io.opsplane.query.index.KeyedIndex;
 import io.opsplane.query.replay.ReadModels;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.net.URLEncoder;
@@ -23,8 +27,8 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
  * The {@code eventlog} collection (one document per event, {@code _id} its position); the {@code eventlog_lists}
- * index: every event, and the events of each type, of each aggregate and of each type within an aggregate, in
- * position order; and {@code eventlog_tools}, the tool of each execution and approval request, found by id, so
+ * index: every event and the events of each type, in position order (an aggregate's events are found through the
+ * event store's aggregate key, {@link StoredEventLog#readAggregate}); and {@code eventlog_tools}, the tool of each execution and approval request, found by id, so
  * that every entry of one can be labelled with its tool. All are read by exact or {@code $in} matches on
  * {@code _id} only.
  */
@@ -40,10 +44,12 @@ class EventLogStore {
 
     private final MongoTemplate mongo;
     private final KeyedIndex lists;
+    private final StoredEventLog events;
 
-    EventLogStore(MongoTemplate mongo) {
+    EventLogStore(MongoTemplate mongo, StoredEventLog events) {
         this.mongo = mongo;
         this.lists = new KeyedIndex(mongo, LISTS, KEY_BITS);
+        this.events = events;
     }
 
     KeyedIndex.Changes changes() {
@@ -56,10 +62,6 @@ class EventLogStore {
         String id = Long.toString(document.position());
         changes.add(all(), document.position(), id, at);
         changes.add(ofType(document.type()), document.position(), id, at);
-        if (document.aggregateId() != null) {
-            changes.add(ofAggregate(document.aggregateId(), null), document.position(), id, at);
-            changes.add(ofAggregate(document.aggregateId(), document.type()), document.position(), id, at);
-        }
     }
 
     /**
@@ -92,16 +94,26 @@ class EventLogStore {
         lists.deleteAll();
     }
 
-    /** Records the tool of an aggregate (an execution or approval request), as its first event names it. */
-    void rememberTool(String aggregateId, String tool) {
-        mongo.upsert(new Query(where("_id").is(aggregateId)), new Update().set("tool", tool),
-                ReadModels.collection(TOOLS));
+    /** Records the tool of each aggregate (an execution or approval request), as its first event names it. */
+    void rememberTools(Map<String, String> toolByAggregate) {
+        if (toolByAggregate.isEmpty()) {
+            return;
+        }
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        toolByAggregate.forEach((aggregateId, tool) -> writes.add(new ReplaceOneModel<>(new Document("_id", aggregateId),
+                new Document("_id", aggregateId).append("tool", tool), new ReplaceOptions().upsert(true))));
+        mongo.getCollection(ReadModels.collection(TOOLS)).bulkWrite(writes);
     }
 
-    /** The tool of an aggregate whose first event named one: one exact read by id. */
-    Optional<String> toolOf(String aggregateId) {
-        return Optional.ofNullable(mongo.findById(aggregateId, Document.class, ReadModels.collection(TOOLS)))
-                .map(d -> d.getString("tool"));
+    /** The tools of those of these aggregates whose first event named one: one {@code $in} read by id. */
+    Map<String, String> toolsOf(Collection<String> aggregateIds) {
+        Map<String, String> tools = new HashMap<>();
+        if (!aggregateIds.isEmpty()) {
+            mongo.getCollection(ReadModels.collection(TOOLS))
+                    .find(new Document("_id", new Document("$in", List.copyOf(aggregateIds))))
+                    .forEach(found -> tools.put(found.getString("_id"), found.getString("tool")));
+        }
+        return tools;
     }
 
     /**
@@ -112,10 +124,11 @@ class EventLogStore {
      * @param visible the entries the reading key may see ({@link VisibleEntries})
      */
     Documents.Slice<EventLogDocument> page(EventLogFilter filter, Predicate<EventLogDocument> visible) {
-        List<String> names = filter.types().isEmpty()
-                ? List.of(filter.aggregateId().map(id -> ofAggregate(id, null)).orElse(all()))
-                : filter.types().stream().distinct().map(type -> filter.aggregateId()
-                        .map(id -> ofAggregate(id, type)).orElse(ofType(type))).toList();
+        if (filter.aggregateId().isPresent()) {
+            return pageOfAggregate(filter, visible);
+        }
+        List<String> names = filter.types().isEmpty() ? List.of(all())
+                : filter.types().stream().distinct().map(EventLogStore::ofType).toList();
         Long since = filter.since().map(java.time.Instant::toEpochMilli).orElse(null);
         int wanted = filter.limit() + 1;
         List<EventLogDocument> items = new ArrayList<>();
@@ -142,6 +155,52 @@ class EventLogStore {
         }
     }
 
+    /**
+     * A page of one aggregate's events. The event store already finds an aggregate's events by its unique
+     * aggregate-sequence key, so the log keeps no list per aggregate (each would be a tree of nodes written for every
+     * new aggregate): the page takes the positions from there and the entries from this collection, filtered by type,
+     * time and what the reader may see. It ends at the first event not projected yet, as a list would.
+     */
+    private Documents.Slice<EventLogDocument> pageOfAggregate(EventLogFilter filter,
+                                                              Predicate<EventLogDocument> visible) {
+        String aggregateId = filter.aggregateId().orElseThrow();
+        long after = filter.after().isPresent() ? filter.after().getAsLong() : -1;
+        // Resumes just after the cursor's event when it is one of this aggregate's; otherwise from its first event.
+        long sequence = after < 0 ? 0 : events.storedAt(after)
+                .filter(event -> aggregateId.equals(event.aggregateIdentifier()) && event.sequenceNumber() != null)
+                .map(event -> event.sequenceNumber() + 1).orElse(0L);
+        int wanted = filter.limit() + 1;
+        List<EventLogDocument> items = new ArrayList<>();
+        int scanned = 0;
+        while (true) {
+            List<StoredEvent> stored = events.readAggregate(aggregateId, sequence, wanted);
+            List<Long> positions = stored.stream().map(StoredEvent::position).filter(position -> position > after)
+                    .toList();
+            Map<Long, EventLogDocument> byPosition = new HashMap<>();
+            documents(positions).forEach(document -> byPosition.put(document.position(), document));
+            for (long position : positions) {
+                EventLogDocument document = byPosition.get(position);
+                if (document == null) {
+                    return new Documents.Slice<>(items, null);
+                }
+                boolean wantedType = filter.types().isEmpty() || filter.types().contains(document.type());
+                boolean inTime = filter.since().map(since -> !document.timestamp().isBefore(since)).orElse(true);
+                if (wantedType && inTime && visible.test(document) && items.size() < wanted) {
+                    items.add(document);
+                }
+            }
+            scanned += stored.size();
+            if (items.size() >= wanted || stored.size() < wanted) {
+                return new Documents.Slice<>(items, null);
+            }
+            sequence = stored.get(stored.size() - 1).sequenceNumber() + 1;
+            if (scanned >= MAX_SCANNED) {
+                long last = stored.get(stored.size() - 1).position();
+                return new Documents.Slice<>(items, new KeyedIndex.Entry(last, Long.toString(last), 0));
+            }
+        }
+    }
+
     private List<EventLogDocument> documents(List<Long> positions) {
         if (positions.isEmpty()) {
             return List.of();
@@ -158,10 +217,6 @@ class EventLogStore {
 
     private static String ofType(String type) {
         return "ty=" + encode(type);
-    }
-
-    private static String ofAggregate(String aggregateId, String type) {
-        return "ag=" + encode(aggregateId) + (type == null ? "" : "&ty=" + encode(type));
     }
 
     private static String encode(String value) {

@@ -62,6 +62,31 @@ class EventLogEndpointsTest {
         assertThat(response.body().path("nextAfter").isNull()).isTrue();
     }
 
+    @Test
+    void filtersOneAggregatesEventsByTypeAndPagesThroughThem() {
+        String id = "ex-" + UUID.randomUUID();
+        String other = "ex-" + UUID.randomUUID();
+        app.record(other, requested(other, "service.healthcheck", ALICE), started(other), succeeded(other));
+        long head = app.record(id, requested(id, "service.healthcheck", ALICE), started(id), succeeded(id));
+
+        Response typed = app.get("/v1/events?aggregateId=" + id + "&type=execution.succeeded,execution.requested"
+                + "&minPosition=" + head, reader);
+        assertThat(typed.body().path("items").valueStream().map(e -> e.path("type").asString()))
+                .containsExactly("execution.requested", "execution.succeeded");
+        assertThat(typed.body().path("items").valueStream().map(e -> e.path("aggregateId").asString()))
+                .containsOnly(id);
+
+        Response first = app.get("/v1/events?aggregateId=" + id + "&type=execution.started,execution.succeeded"
+                + "&limit=1", reader);
+        assertThat(first.body().path("items").get(0).path("type").asString()).isEqualTo("execution.started");
+        long after = first.body().path("nextAfter").asLong();
+        Response second = app.get("/v1/events?aggregateId=" + id + "&type=execution.started,execution.succeeded"
+                + "&limit=1&after=" + after, reader);
+        assertThat(second.body().path("items").valueStream().map(e -> e.path("type").asString()))
+                .containsExactly("execution.succeeded");
+        assertThat(second.body().path("nextAfter").isNull()).isTrue();
+    }
+
     /**
      * A key limited to tool patterns reads the entries of executions of its tools and of nothing tool-bound
      * else; entries that belong to no tool stay visible (issue 11).

@@ -54,11 +54,11 @@ class EventLogProjectionTest {
         server = new MongoServer(new MemoryBackend());
         InetSocketAddress address = server.bind();
         client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-        store = new EventLogStore(new MongoTemplate(client, "eventlog-test"));
         JacksonSerializer serializer = JacksonSerializer.builder()
                 .objectMapper(new ObjectMapper().registerModule(new JavaTimeModule())).build();
         engine = SequencedMongoEventStorageEngine.builder().database(client.getDatabase("eventlog-test"))
                 .eventSerializer(serializer).snapshotSerializer(serializer).build();
+        store = new EventLogStore(new MongoTemplate(client, "eventlog-test"), engine);
         projection = new EventLogProjection(store, json, engine);
     }
 
