@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,15 +56,26 @@ public class ExecutionProjection {
      */
     @EventHandler
     void on(Object event, EventMessage<?> message, TrackingToken token) {
-        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.changes()));
+        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.changes(), store.findAll(executionsOf(message))));
         if (message instanceof DomainEventMessage<?> domain && EXECUTION_AGGREGATE_TYPE.equals(domain.getType())) {
             fold(batch, domain.getAggregateIdentifier(), event, domain.getTimestamp(), domain.getSequenceNumber(),
                     token);
         }
         if (PerBatch.atEnd()) {
-            store.write(batch.lists, batch.documents.values());
-            batch.documents.clear();
+            store.write(batch.lists, batch.changed.values().stream().map(this::document).toList());
+            batch.changed.clear();
         }
+    }
+
+    /** The executions the batch's events belong to: their documents are read together, once. */
+    private static java.util.Collection<String> executionsOf(EventMessage<?> current) {
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        for (var message : PerBatch.messages(current)) {
+            if (message instanceof DomainEventMessage<?> domain && EXECUTION_AGGREGATE_TYPE.equals(domain.getType())) {
+                ids.add(domain.getAggregateIdentifier());
+            }
+        }
+        return ids;
     }
 
     @ResetHandler
@@ -75,35 +85,48 @@ public class ExecutionProjection {
 
     private void fold(Batch batch, String executionId, Object event, Instant timestamp, long sequence,
                       TrackingToken token) {
-        Optional<ExecutionDocument> existing = Optional.ofNullable(batch.documents.get(executionId))
-                .or(() -> store.findById(executionId));
-        if (existing.isPresent() && sequence <= existing.get().lastSequence()) {
+        Folded folded = batch.changed.get(executionId);
+        if (folded == null) {
+            ExecutionDocument stored = batch.stored.containsKey(executionId) ? batch.stored.get(executionId)
+                    : store.findById(executionId).orElse(null);
+            folded = stored == null ? null : new Folded(executionId, json.readValue(stored.view(),
+                    ExecutionView.class), stored.timeline(), stored.lastSequence(), stored.createdPosition());
+        }
+        if (folded != null && sequence <= folded.lastSequence()) {
             return;
         }
         long position = EventPositions.of(token);
-        ExecutionView before = existing.map(d -> json.readValue(d.view(), ExecutionView.class)).orElse(null);
-        ExecutionView after = ExecutionViewReducer.apply(before, event, timestamp, position);
-        String timeline = History.append(json, existing.map(ExecutionDocument::timeline).orElse(null), event,
-                timestamp, sequence, position, FIELDS_IN_VIEW);
-        ExecutionDocument document = new ExecutionDocument(
-                executionId,
-                after.tool(),
-                after.status() == null ? null : ExecutionStore.wireName(after.status()),
-                after.mode() == null ? null : ExecutionStore.wireName(after.mode()),
-                after.actor() == null ? null : after.actor().normalisedName(),
-                after.createdAt(),
-                existing.map(ExecutionDocument::createdPosition).orElse(position),
-                sequence,
-                json.writeValueAsString(after),
-                timeline);
-        relist(batch.lists, existing.orElse(null), document);
-        batch.documents.put(executionId, document);
+        ExecutionView after = ExecutionViewReducer.apply(folded == null ? null : folded.view(), event, timestamp,
+                position);
+        String timeline = History.append(json, folded == null ? null : folded.timeline(), event, timestamp, sequence,
+                position, FIELDS_IN_VIEW);
+        Folded next = new Folded(executionId, after, timeline, sequence,
+                folded == null ? position : folded.createdPosition());
+        relist(batch.lists, folded == null ? null : listed(folded), listed(next));
+        batch.changed.put(executionId, next);
+    }
+
+    /** The document of an execution as the batch leaves it: its view written as JSON once, however many events. */
+    private ExecutionDocument document(Folded folded) {
+        Listed listed = listed(folded);
+        return new ExecutionDocument(listed.executionId(), listed.tool(), listed.status(), listed.mode(),
+                listed.actor(), listed.createdAt(), folded.createdPosition(), folded.lastSequence(),
+                json.writeValueAsString(folded.view()), folded.timeline());
+    }
+
+    private static Listed listed(Folded folded) {
+        ExecutionView view = folded.view();
+        return new Listed(folded.executionId(), view.tool(),
+                view.status() == null ? null : ExecutionStore.wireName(view.status()),
+                view.mode() == null ? null : ExecutionStore.wireName(view.mode()),
+                view.actor() == null ? null : view.actor().normalisedName(),
+                view.createdAt(), folded.createdPosition());
     }
 
     /** Moves the execution between lists when a value it is listed by changed (its status, mostly). */
-    private static void relist(KeyedIndex.Changes lists, ExecutionDocument before, ExecutionDocument after) {
-        Set<String> old = before == null ? Set.of() : new HashSet<>(listsOf(before));
-        Set<String> now = new HashSet<>(listsOf(after));
+    private static void relist(KeyedIndex.Changes lists, Listed before, Listed after) {
+        Set<String> old = before == null ? Set.of() : new HashSet<>(before.lists());
+        Set<String> now = new HashSet<>(after.lists());
         long at = after.createdAt() == null ? 0 : after.createdAt().toEpochMilli();
         old.stream().filter(list -> !now.contains(list))
                 .forEach(list -> lists.remove(list, before.createdPosition(), before.executionId()));
@@ -111,15 +134,26 @@ public class ExecutionProjection {
                 .forEach(list -> lists.add(list, after.createdPosition(), after.executionId(), at));
     }
 
-    private static List<String> listsOf(ExecutionDocument document) {
-        return ExecutionLists.of(document.tool(), document.status(), document.mode(), document.actor());
+    /** An execution as the batch has folded it so far. */
+    private record Folded(String executionId, ExecutionView view, String timeline, long lastSequence,
+                          long createdPosition) {
+    }
+
+    /** The values an execution is listed by. */
+    private record Listed(String executionId, String tool, String status, String mode, String actor,
+                          Instant createdAt, long createdPosition) {
+
+        List<String> lists() {
+            return ExecutionLists.of(tool, status, mode, actor);
+        }
     }
 
     /** What one batch has read and changed so far. */
-    private record Batch(KeyedIndex.Changes lists, Map<String, ExecutionDocument> documents) {
+    private record Batch(KeyedIndex.Changes lists, Map<String, ExecutionDocument> stored,
+                         Map<String, Folded> changed) {
 
-        Batch(KeyedIndex.Changes lists) {
-            this(lists, new LinkedHashMap<>());
+        Batch(KeyedIndex.Changes lists, Map<String, ExecutionDocument> stored) {
+            this(lists, stored, new LinkedHashMap<>());
         }
     }
 }

@@ -10,8 +10,10 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -39,6 +41,21 @@ class ExecutionStore {
 
     Optional<ExecutionDocument> findById(String executionId) {
         return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class));
+    }
+
+    /** The documents of these executions, by id, with every id a key (null for an execution not stored yet). */
+    Map<String, ExecutionDocument> findAll(Collection<String> executionIds) {
+        Map<String, ExecutionDocument> found = new HashMap<>();
+        executionIds.forEach(id -> found.put(id, null));
+        if (!executionIds.isEmpty()) {
+            mongo.getCollection(ReadModels.collection(ExecutionDocument.COLLECTION))
+                    .find(new Document("_id", new Document("$in", List.copyOf(executionIds))))
+                    .forEach(stored -> {
+                        ExecutionDocument document = mongo.getConverter().read(ExecutionDocument.class, stored);
+                        found.put(document.executionId(), document);
+                    });
+        }
+        return found;
     }
 
     KeyedIndex.Changes changes() {

@@ -2,7 +2,6 @@ package io.opsplane.query.history;
 
 import io.opsplane.api.audit.EventNames;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -15,6 +14,8 @@ import java.util.List;
  */
 public final class History {
 
+    private static final String EMPTY = "[]";
+
     private History() {
     }
 
@@ -26,7 +27,6 @@ public final class History {
      */
     public static String append(JsonMapper json, String stored, Object event, Instant timestamp, long sequence,
                                 long position, List<String> fieldsInView) {
-        ArrayNode entries = stored == null ? json.createArrayNode() : (ArrayNode) json.readTree(stored);
         ObjectNode payload = json.valueToTree(event);
         payload.remove(fieldsInView);
         ObjectNode entry = json.createObjectNode();
@@ -35,7 +35,16 @@ public final class History {
         entry.put("sequence", sequence);
         entry.put("timestamp", timestamp.truncatedTo(ChronoUnit.MILLIS).toString());
         entry.set("payload", payload);
-        entries.add(entry);
-        return json.writeValueAsString(entries);
+        String added = json.writeValueAsString(entry);
+        // The stored array is this method's own compact output: the entry goes before its closing bracket, so the
+        // history is never parsed again to grow by one.
+        if (stored == null || EMPTY.equals(stored.strip())) {
+            return "[" + added + "]";
+        }
+        String kept = stored.strip();
+        if (kept.charAt(0) != '[' || kept.charAt(kept.length() - 1) != ']') {
+            throw new IllegalArgumentException("A stored history is a JSON array");
+        }
+        return kept.substring(0, kept.length() - 1) + "," + added + "]";
     }
 }

@@ -1,9 +1,11 @@
 package io.opsplane.query.index;
 
+import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +26,17 @@ public final class PerBatch {
         }
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(key, k -> create.get());
+    }
+
+    /**
+     * Every message of the batch being handled, so that a projection can read what the whole batch needs in one
+     * {@code $in} read when it handles the first; outside a processor, {@code current} alone.
+     */
+    public static List<? extends Message<?>> messages(Message<?> current) {
+        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch) {
+            return batch.getMessages();
+        }
+        return List.of(current);
     }
 
     /** Whether the event being handled is the batch's last, so its state must be written now. */
