@@ -46,6 +46,8 @@ public final class ExecutionsBenchmark {
     private static final Pattern KEY = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TOOL_LATENCY = Pattern.compile("\"latencyMs\"\\s*:\\s*(\\d+)");
+    private static final Pattern POSITION = Pattern.compile("\"position\"\\s*:\\s*(\\d+)");
+    private static final Pattern EXECUTIONS_COUNTED = Pattern.compile("\"executions\"\\s*:\\s*(\\d+)");
     private static final Pattern STORE_COMMANDS = Pattern.compile(
             "^opsplane_store_commands_total\\{[^}]*}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
     private static final String PLAN = """
@@ -58,6 +60,8 @@ public final class ExecutionsBenchmark {
     private final String commandSide;
     private final String querySide;
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis());
+    /** The highest event position any answer named so far. */
+    private final AtomicLong lastPosition = new AtomicLong(-1);
     /** A key with {@code metrics:read}, for {@code /actuator/prometheus}. */
     private String metricsKey;
 
@@ -113,8 +117,14 @@ public final class ExecutionsBenchmark {
         bench.run("warm-up", refusedRequest, 401, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 6));
 
         report("executions, 1 client", bench.run("execute", executeRequest, 200, 1, requests / 4, PHASE_SECONDS));
-        report("executions, " + clients + " clients",
-               bench.run("execute", executeRequest, 200, clients, requests, PHASE_SECONDS));
+        long countedBefore = bench.countedExecutions(bench.lastPosition.get());
+        Result burst = bench.run("execute", executeRequest, 200, clients, requests, PHASE_SECONDS);
+        long burstEnded = System.nanoTime();
+        report("executions, " + clients + " clients", burst);
+        // The read side's side of the same burst: how long after its last answer the metrics count every execution.
+        long counted = bench.countedExecutions(bench.lastPosition.get()) - countedBefore;
+        System.out.printf("%-28s read side counted %d of the %d executions %.1f s after the burst ended%n", "",
+                          counted, burst.nanos().size(), (System.nanoTime() - burstEnded) / 1e9);
         report("plans, 1 client", bench.run("plan", planRequest, 200, 1, requests / 4, PHASE_SECONDS));
         report("plans, " + clients + " clients", bench.run("plan", planRequest, 200, clients, requests, PHASE_SECONDS));
         report("refused (401), 1 client", bench.run("refuse", refusedRequest, 401, 1, requests / 4, PHASE_SECONDS));
@@ -122,6 +132,31 @@ public final class ExecutionsBenchmark {
                bench.run("refuse", refusedRequest, 401, clients, requests, PHASE_SECONDS));
         target.stop(0);
         System.exit(0);
+    }
+
+    /**
+     * The executions the metrics count in the last hour once the query side has projected {@code position}:
+     * asks with {@code minPosition} until the answer is not {@code 503 projection_behind}.
+     */
+    private long countedExecutions(long position) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create(base + "/v1/metrics?window=1h&minPosition=" + position))
+                    .header("Authorization", "Bearer " + metricsKey).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                Matcher executions = EXECUTIONS_COUNTED.matcher(response.body());
+                if (!executions.find()) {
+                    throw new IllegalStateException("metrics without totals.executions: " + response.body());
+                }
+                return Long.parseLong(executions.group(1));
+            }
+            if (response.statusCode() != 503) {
+                throw new IllegalStateException("metrics answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+        throw new IllegalStateException("the read side did not reach position " + position + " within 10 minutes");
     }
 
     private HttpRequest post(String path, String key, String body) {
@@ -182,6 +217,11 @@ public final class ExecutionsBenchmark {
                         HttpResponse<String> response = http.send(request.apply((int) i),
                                                                   HttpResponse.BodyHandlers.ofString());
                         long took = System.nanoTime() - start;
+                        Matcher position = POSITION.matcher(response.body());
+                        while (position.find()) {
+                            long at = Long.parseLong(position.group(1));
+                            lastPosition.accumulateAndGet(at, Math::max);
+                        }
                         Matcher status = STATUS.matcher(response.body());
                         boolean ok = response.statusCode() == expected && (expected != 200 || status.find()
                                 && (status.group(1).equals("succeeded") || status.group(1).equals("planned")));

@@ -85,7 +85,11 @@ public final class ReadSideScaleBenchmark {
         int[] sizes = args.length == 0 ? new int[] {10_000, 100_000, 1_000_000}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Path dataDir = Files.createTempDirectory("opsplane-readside-bench");
-        try (EmbeddedStore store = EmbeddedStore.inMemory()) {
+        // In memory by default; -Dbench.store=disk keeps the store in a file as ./opsplane run does, for sizes whose
+        // events and read models do not fit in the heap.
+        boolean onDisk = "disk".equals(System.getProperty("bench.store", "memory"));
+        System.out.printf("store: %s%n", onDisk ? "on disk in " + dataDir : "in memory");
+        try (EmbeddedStore store = onDisk ? EmbeddedStore.onDisk(dataDir, 0) : EmbeddedStore.inMemory()) {
             ConfigurableApplicationContext context = QuerySideApplication.builder().run("--server.port=0",
                     "--spring.mongodb.uri=" + store.connectionString() + "/opsplane",
                     "--opsplane.data-dir=" + dataDir, "--logging.level.root=WARN",
@@ -95,8 +99,8 @@ public final class ReadSideScaleBenchmark {
                 ReadSideScaleBenchmark benchmark = new ReadSideScaleBenchmark(context);
                 System.out.println("| executions | events | projected ev/s | catch-up after seeding | load (1 min) |"
                         + " list 50 | page 3 | tool= | status=failed | actor= | mode=plan | 4 filters | since/until"
-                        + " | one | approvals | inbox | metrics 15m | metrics 24h |");
-                System.out.println("|" + "---:|".repeat(19));
+                        + " | one | approvals | inbox | metrics 15m | metrics 24h | event log | one's events |");
+                System.out.println("|" + "---:|".repeat(21));
                 for (int size : sizes) {
                     benchmark.growTo(size);
                 }
@@ -154,6 +158,8 @@ public final class ReadSideScaleBenchmark {
         reads.put("inbox", "/v1/approval-requests?limit=50&status=pending");
         reads.put("m15", "/v1/metrics?window=15m");
         reads.put("m24", "/v1/metrics?window=24h");
+        reads.put("log", "/v1/events?limit=100&after=" + (head / 2));
+        reads.put("events", "/v1/events?aggregateId=ex-" + (size / 3 + 1) + "&type=execution.succeeded");
         StringBuilder row = new StringBuilder(String.format("| %,d | %,d | %,.0f | %.1f s | %s |", size, head + 1,
                 projectedPerSecond, (caughtUp - seededAt) / 1e9, loadAverage()));
         for (String path : reads.values()) {
@@ -216,8 +222,17 @@ public final class ReadSideScaleBenchmark {
                 .stream().filter(entry -> entry.getValue() instanceof StreamingEventProcessor)
                 .map(Map.Entry::getKey).sorted().toList();
         long start = System.nanoTime();
+        long reported = start;
         Map<String, Double> done = new LinkedHashMap<>();
         while (done.size() < processors.size()) {
+            if (System.nanoTime() - reported > 30_000_000_000L) {
+                reported = System.nanoTime();
+                StringBuilder line = new StringBuilder(String.format("  %4.0f s after seeding, head %,d:",
+                        (reported - start) / 1e9, head));
+                processors.forEach(name -> line.append(String.format(" %s %,d", name,
+                        progress.processedPosition(name))));
+                System.out.println(line);
+            }
             for (String processor : processors) {
                 if (!done.containsKey(processor) && progress.processedPosition(processor) >= head) {
                     done.put(processor, (System.nanoTime() - start) / 1e9);
