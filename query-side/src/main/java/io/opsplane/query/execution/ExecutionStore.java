@@ -38,7 +38,8 @@ class ExecutionStore {
     }
 
     Optional<ExecutionDocument> findById(String executionId) {
-        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class));
+        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class,
+                ReadModels.collection(ExecutionDocument.COLLECTION)));
     }
 
     KeyedIndex.Changes changes() {
