@@ -83,8 +83,8 @@ class ToolLanes {
     /**
      * A pool that hands each task to an idle thread or starts one, never queueing (a queue of 0 is a synchronous
      * hand-off), and lets a thread idle for a minute go: the lanes bound how much runs at once, not the pool. Its
-     * daemon threads are named {@code prefix} and a number. Shutting it down interrupts what is running, as the
-     * tools' own timeouts do.
+     * daemon threads are named {@code prefix} and a number. Its {@code shutdown()} does not wait for tasks: it
+     * interrupts what is running ({@code shutdownNow}), as a tool's timeout does.
      */
     static ThreadPoolTaskExecutor cachedPool(String threadNamePrefix) {
         ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
