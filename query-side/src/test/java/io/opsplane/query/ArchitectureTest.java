@@ -1,11 +1,17 @@
 package io.opsplane.query;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAnnotation;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -24,4 +30,16 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule featuresDependOnEachOtherWithoutCycles = slices().matching("io.opsplane.query.(*)..")
             .should().beFreeOfCycles();
+
+    /**
+     * A document's {@code @Document} names its collection's base: which generation a call reads or writes is the
+     * store's to say, by passing {@code ReadModels.collection(base)} to the template, not an expression's.
+     */
+    @ArchTest
+    static final ArchRule documentsNameTheirCollectionWithoutAnExpression = classes().that()
+            .areAnnotatedWith(Document.class)
+            .should().beAnnotatedWith(DescribedPredicate.describe("@Document naming its collection without an expression",
+                    (JavaAnnotation<?> annotation) -> annotation.getRawType().isEquivalentTo(Document.class)
+                            && Stream.of("value", "collection").map(annotation::get)
+                            .allMatch(name -> name.isEmpty() || !name.get().toString().contains("#{"))));
 }

@@ -6,6 +6,7 @@ import io.opsplane.api.execution.ExecutionUnknownEvent;
 import jakarta.annotation.PreDestroy;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -14,10 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,17 +31,18 @@ class ExecutionWaiter {
 
     static final String PROCESSING_GROUP = "execution-waiter";
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final int READER_THREADS = 2;
 
     private final ExecutionReader reader;
     private final Map<String, CompletableFuture<Void>> signals = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService readers = Executors.newScheduledThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "execution-waiter");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ThreadPoolTaskScheduler readers = new ThreadPoolTaskScheduler();
 
     ExecutionWaiter(ExecutionReader reader) {
         this.reader = reader;
+        readers.setPoolSize(READER_THREADS);
+        readers.setThreadNamePrefix("execution-waiter-");
+        readers.setDaemon(true);
+        readers.initialize();
     }
 
     /** The execution once it has an outcome, or as it stands when {@code wait} has passed. */
@@ -72,7 +71,7 @@ class ExecutionWaiter {
                     readers.execute(() -> look(executionId, deadline, answer));
                 }
             };
-            ScheduledFuture<?> timer = readers.schedule(again, sleepMs, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> timer = readers.schedule(again, readers.getClock().instant().plusMillis(sleepMs));
             signal.thenRun(() -> {
                 timer.cancel(false);
                 again.run();
@@ -106,6 +105,6 @@ class ExecutionWaiter {
 
     @PreDestroy
     void stop() {
-        readers.shutdownNow();
+        readers.shutdown();
     }
 }

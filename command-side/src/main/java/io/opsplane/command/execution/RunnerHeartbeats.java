@@ -8,6 +8,7 @@ import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 import java.lang.management.ManagementFactory;
@@ -16,10 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The lease of this node's runner: it writes a heartbeat into {@value #COLLECTION} (one document per runner, by
@@ -40,17 +38,17 @@ class RunnerHeartbeats {
     /** Unique per process start: pid@host alone repeats when a container restarts with the same pid. */
     private final String runner = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final ScheduledExecutorService beating = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "runner-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ThreadPoolTaskScheduler beating = new ThreadPoolTaskScheduler();
 
     RunnerHeartbeats(MongoTemplate mongo, Clock clock) {
         this.beats = mongo.getCollection(COLLECTION);
         this.clock = clock;
         beat();
-        beating.scheduleWithFixedDelay(this::beatQuietly, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
+        beating.setPoolSize(1);
+        beating.setThreadNamePrefix("runner-heartbeat-");
+        beating.setDaemon(true);
+        beating.initialize();
+        beating.scheduleWithFixedDelay(this::beatQuietly, beating.getClock().instant().plus(BEAT), BEAT);
     }
 
     /** This node's runner, as recorded in the executions it starts. */
@@ -86,6 +84,6 @@ class RunnerHeartbeats {
 
     @PreDestroy
     void stop() {
-        beating.shutdownNow();
+        beating.shutdown();
     }
 }

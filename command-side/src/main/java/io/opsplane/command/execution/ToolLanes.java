@@ -2,14 +2,13 @@ package io.opsplane.command.execution;
 
 import jakarta.annotation.PreDestroy;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Bulkheads for running tools: each pair of tool and API key has a lane of its own that runs at most
@@ -23,11 +22,7 @@ class ToolLanes {
 
     private final int concurrency;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "tool-lane");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ThreadPoolTaskExecutor threads = cachedPool("tool-lane-");
 
     ToolLanes(@Value("${opsplane.runner.lane-concurrency:16}") int concurrency) {
         if (concurrency < 1) {
@@ -85,8 +80,26 @@ class ToolLanes {
         }
     }
 
+    /**
+     * A pool that hands each task to an idle thread or starts one, never queueing (a queue of 0 is a synchronous
+     * hand-off), and lets a thread idle for a minute go: the lanes bound how much runs at once, not the pool. Its
+     * daemon threads are named {@code prefix} and a number. Its {@code shutdown()} does not wait for tasks: it
+     * interrupts what is running ({@code shutdownNow}), as a tool's timeout does.
+     */
+    static ThreadPoolTaskExecutor cachedPool(String threadNamePrefix) {
+        ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+        pool.setCorePoolSize(0);
+        pool.setMaxPoolSize(Integer.MAX_VALUE);
+        pool.setQueueCapacity(0);
+        pool.setKeepAliveSeconds(60);
+        pool.setThreadNamePrefix(threadNamePrefix);
+        pool.setDaemon(true);
+        pool.initialize();
+        return pool;
+    }
+
     @PreDestroy
     void stop() {
-        threads.shutdownNow();
+        threads.shutdown();
     }
 }

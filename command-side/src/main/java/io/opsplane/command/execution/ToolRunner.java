@@ -27,6 +27,7 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -41,8 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,16 +86,10 @@ class ToolRunner {
     private final ExecutionReader reader;
     private final RunnerHeartbeats heartbeats;
     private final ToolLanes lanes;
-    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "tool-worker");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ExecutorService recorders = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "tool-recorder");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Runs each tool call, so that a call that outlives its timeout can be given up on (and interrupted). */
+    private final ThreadPoolTaskExecutor workers = ToolLanes.cachedPool("tool-worker-");
+    /** Sends the processor path's commands in units of work of their own (see the class comment). */
+    private final ThreadPoolTaskExecutor recorders = ToolLanes.cachedPool("tool-recorder-");
     /** Executions running in this process, to the moment their outcome is recorded. */
     private final Map<String, CompletableFuture<Void>> runningHere = new ConcurrentHashMap<>();
     /** Executions this process ran and recorded an outcome for, the oldest forgotten first. */
@@ -343,7 +336,7 @@ class ToolRunner {
 
     @PreDestroy
     void stop() {
-        workers.shutdownNow();
-        recorders.shutdownNow();
+        workers.shutdown();
+        recorders.shutdown();
     }
 }

@@ -2,8 +2,8 @@ package io.opsplane.command.webhook;
 
 import io.opsplane.command.connector.http.PinnedHttp;
 import io.opsplane.command.connector.http.TargetGuard;
-import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import io.opsplane.eventstore.StoredEvent;
+import io.opsplane.eventstore.StoredEventLog;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ class WebhookDispatcher implements SmartLifecycle {
     private static final int EVENTS_PER_READ = 50;
 
     private final WebhookSubscriptions subscriptions;
-    private final SequencedMongoEventStorageEngine engine;
+    private final StoredEventLog eventLog;
     private final EventItems items;
     private final WebhookProperties properties;
     private final Clock clock;
@@ -53,10 +53,10 @@ class WebhookDispatcher implements SmartLifecycle {
     private ThreadPoolTaskScheduler supervisor;
     private SimpleAsyncTaskExecutor workerThreads;
 
-    WebhookDispatcher(WebhookSubscriptions subscriptions, SequencedMongoEventStorageEngine engine, EventItems items,
+    WebhookDispatcher(WebhookSubscriptions subscriptions, StoredEventLog eventLog, EventItems items,
                       WebhookProperties properties, Clock clock, TargetGuard guard) {
         this.subscriptions = subscriptions;
-        this.engine = engine;
+        this.eventLog = eventLog;
         this.items = items;
         this.properties = properties;
         this.clock = clock;
@@ -118,7 +118,7 @@ class WebhookDispatcher implements SmartLifecycle {
                 if (subscription == null || !subscription.active() || !lease(webhookId)) {
                     return;
                 }
-                List<StoredEvent> events = engine.readStored(subscription.cursor(), EVENTS_PER_READ);
+                List<StoredEvent> events = eventLog.readStored(subscription.cursor(), EVENTS_PER_READ);
                 if (events.isEmpty()) {
                     Thread.sleep(properties.pollInterval().toMillis());
                     continue;

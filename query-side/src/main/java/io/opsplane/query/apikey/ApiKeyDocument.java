@@ -16,7 +16,7 @@ import java.util.List;
  * @param lastSequence       the aggregate sequence of the last event applied; a redelivered event at or
  *                           below it is ignored
  */
-@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ApiKeyDocument.COLLECTION + "')}")
+@Document(ApiKeyDocument.COLLECTION)
 @CompoundIndex(name = "newest_first", def = "{'createdPosition': -1, '_id': -1}")
 record ApiKeyDocument(
         @Id String keyId,

@@ -1,5 +1,6 @@
 package io.opsplane.query.apikey;
 
+import io.opsplane.query.replay.ReadModels;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.IndexOperations;
@@ -23,22 +24,22 @@ class ApiKeyStore {
 
     ApiKeyStore(MongoTemplate mongo) {
         this.mongo = mongo;
-        IndexOperations indexes = mongo.indexOps(ApiKeyDocument.class);
+        IndexOperations indexes = mongo.indexOps(keys());
         IndexResolver.create(mongo.getConverter().getMappingContext())
                 .resolveIndexFor(ApiKeyDocument.class)
                 .forEach(indexes::createIndex);
     }
 
     Optional<ApiKeyDocument> findById(String keyId) {
-        return Optional.ofNullable(mongo.findById(keyId, ApiKeyDocument.class));
+        return Optional.ofNullable(mongo.findById(keyId, ApiKeyDocument.class, keys()));
     }
 
     void save(ApiKeyDocument document) {
-        mongo.save(document);
+        mongo.save(document, keys());
     }
 
     void deleteAll() {
-        mongo.remove(new Query(), ApiKeyDocument.class);
+        mongo.remove(new Query(), ApiKeyDocument.class, keys());
     }
 
     /** A page query's filters; {@code status} is evaluated at {@code now}. */
@@ -55,7 +56,12 @@ class ApiKeyStore {
                 where("createdPosition").is(cursor.createdPosition()).and("_id").lt(cursor.keyId()))));
         Query query = criteria.isEmpty() ? new Query() : new Query(new Criteria().andOperator(criteria));
         query.with(Sort.by(Sort.Order.desc("createdPosition"), Sort.Order.desc("_id"))).limit(filter.limit() + 1);
-        return mongo.find(query, ApiKeyDocument.class);
+        return mongo.find(query, ApiKeyDocument.class, keys());
+    }
+
+    /** The collection of the keys this thread reads and writes: the live generation, or one a replay builds. */
+    private static String keys() {
+        return ReadModels.collection(ApiKeyDocument.COLLECTION);
     }
 
     /** The same rule as {@link ApiKeyDocument#statusAt}, as a query. */

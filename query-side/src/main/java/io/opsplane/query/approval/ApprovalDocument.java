@@ -18,7 +18,7 @@ import java.time.Instant;
  * @param view            the {@code ApprovalRequestView} as JSON
  * @param history         the request's events as a JSON array, in order
  */
-@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ApprovalDocument.COLLECTION + "')}")
+@Document(ApprovalDocument.COLLECTION)
 record ApprovalDocument(
         @Id String id,
         String tool,

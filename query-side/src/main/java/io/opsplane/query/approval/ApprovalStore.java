@@ -41,7 +41,7 @@ class ApprovalStore {
     }
 
     Optional<ApprovalDocument> findById(String id) {
-        return Optional.ofNullable(mongo.findById(id, ApprovalDocument.class));
+        return Optional.ofNullable(mongo.findById(id, ApprovalDocument.class, ReadModels.collection(ApprovalDocument.COLLECTION)));
     }
 
     /** Changes to the lists of both orders, which share one collection: their list names differ. */

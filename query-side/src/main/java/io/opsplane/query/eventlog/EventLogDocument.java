@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param tool     the tool of the execution or approval request the event belongs to; null for other events
  *                 (and for entries projected before entries recorded it)
  */
-@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + EventLogDocument.COLLECTION + "')}")
+@Document(EventLogDocument.COLLECTION)
 record EventLogDocument(
         @Id long position,
         String type,

@@ -2,8 +2,8 @@ package io.opsplane.query.eventlog;
 
 import io.opsplane.api.audit.EventNames;
 import io.opsplane.eventstore.ChainedEvent;
-import io.opsplane.eventstore.SequencedMongoEventStorageEngine;
 import io.opsplane.eventstore.StoredEvent;
+import io.opsplane.eventstore.StoredEventLog;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.index.KeyedIndex;
 import io.opsplane.query.index.PerBatch;
@@ -45,12 +45,12 @@ public class EventLogProjection {
 
     private final EventLogStore store;
     private final JsonMapper json;
-    private final SequencedMongoEventStorageEngine engine;
+    private final StoredEventLog eventLog;
 
-    EventLogProjection(EventLogStore store, JsonMapper json, SequencedMongoEventStorageEngine engine) {
+    EventLogProjection(EventLogStore store, JsonMapper json, StoredEventLog eventLog) {
         this.store = store;
         this.json = json;
-        this.engine = engine;
+        this.eventLog = eventLog;
     }
 
     /**
@@ -141,7 +141,7 @@ public class EventLogProjection {
      * that the log shows what {@code /v1/audit/verify} checks.
      */
     private String storedHash(long position, String eventIdentifier) {
-        StoredEvent stored = engine.storedAt(position).orElseThrow(() ->
+        StoredEvent stored = eventLog.storedAt(position).orElseThrow(() ->
                 new IllegalStateException("No stored event at position " + position + " for event " + eventIdentifier));
         if (!stored.eventIdentifier().equals(eventIdentifier)) {
             throw new IllegalStateException("Position " + position + " holds event " + stored.eventIdentifier()

@@ -75,7 +75,7 @@ class EventLogStore {
     }
 
     Optional<EventLogDocument> findByPosition(long position) {
-        return Optional.ofNullable(mongo.findById(position, EventLogDocument.class));
+        return Optional.ofNullable(mongo.findById(position, EventLogDocument.class, entries()));
     }
 
     /** The entries at positions {@code first..last}, in order: one {@code _id $in} read. */
@@ -84,12 +84,12 @@ class EventLogStore {
         for (long position = first; position <= last; position++) {
             positions.add(position);
         }
-        return mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class).stream()
+        return mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class, entries()).stream()
                 .sorted(java.util.Comparator.comparingLong(EventLogDocument::position)).toList();
     }
 
     void deleteAll() {
-        mongo.remove(new Query(), EventLogDocument.class);
+        mongo.remove(new Query(), EventLogDocument.class, entries());
         mongo.remove(new Query(), ReadModels.collection(TOOLS));
         lists.deleteAll();
     }
@@ -206,9 +206,14 @@ class EventLogStore {
             return List.of();
         }
         Map<Long, EventLogDocument> byPosition = new HashMap<>();
-        mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class)
+        mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class, entries())
                 .forEach(document -> byPosition.put(document.position(), document));
         return positions.stream().map(byPosition::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The collection of the entries this thread reads and writes: the live generation, or one a replay builds. */
+    private static String entries() {
+        return ReadModels.collection(EventLogDocument.COLLECTION);
     }
 
     private static String all() {

@@ -18,7 +18,7 @@ import java.time.Instant;
  * @param view            the {@code ExecutionView} as JSON
  * @param timeline        the execution's events as a JSON array, in order
  */
-@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ExecutionDocument.COLLECTION + "')}")
+@Document(ExecutionDocument.COLLECTION)
 record ExecutionDocument(
         @Id String executionId,
         String tool,

@@ -40,7 +40,8 @@ class ExecutionStore {
     }
 
     Optional<ExecutionDocument> findById(String executionId) {
-        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class));
+        return Optional.ofNullable(mongo.findById(executionId, ExecutionDocument.class,
+                ReadModels.collection(ExecutionDocument.COLLECTION)));
     }
 
     /** The documents of these executions, by id, with every id a key (null for an execution not stored yet). */

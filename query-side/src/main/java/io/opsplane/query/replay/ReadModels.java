@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
  * Which physical collections each replayable read model (each projection, naming its collections with
  * {@link ReadModel}) lives in. A replay builds generation <i>g+1</i> of a read
  * model in collections named {@code <base>_g<g+1>} while generation <i>g</i> keeps serving; the swap is one write to
- * {@code read_model_generations}. Documents and stores name their collection through {@link #collection(String)}
- * (static, so that {@code @Document("#{T(...).collection('x')}")} works in a plain {@code MongoTemplate} too); the
- * shadow processor's thread writes to the generation being built.
+ * {@code read_model_generations}. Every store asks {@link #collection(String)} for the physical collection and passes
+ * it to each {@code MongoTemplate} call (a {@code @Document} names only the base, which is generation 0's); on the
+ * shadow processor's thread that is the generation being built. It is static so that the shared helpers of the
+ * stores ({@code Documents}, {@code KeyedIndex}) need no reference to this bean.
  * <p>
  * The generations are process-wide: every application context in one JVM shares them, which only matters to tests
  * that replay in one of several applications running side by side.

@@ -4,6 +4,7 @@ import io.opsplane.api.tool.CatalogPublishedEvent;
 import io.opsplane.api.tool.ToolSpec;
 import io.opsplane.platform.store.EventPositions;
 import io.opsplane.query.replay.ReadModel;
+import io.opsplane.query.replay.ReadModels;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -43,22 +44,27 @@ class ToolCatalogProjection {
     void on(CatalogPublishedEvent event, TrackingToken token) {
         long position = EventPositions.of(token);
         for (ToolSpec tool : event.tools()) {
-            mongo.save(new ToolDocument(tool.name(), position, json.writeValueAsString(tool)));
+            mongo.save(new ToolDocument(tool.name(), position, json.writeValueAsString(tool)), tools());
         }
         List<String> listed = event.tools().stream().map(ToolSpec::name).toList();
-        mongo.remove(new Query(where("_id").nin(listed)), ToolDocument.class);
+        mongo.remove(new Query(where("_id").nin(listed)), ToolDocument.class, tools());
     }
 
     @ResetHandler
     void reset() {
-        mongo.remove(new Query(), ToolDocument.class);
+        mongo.remove(new Query(), ToolDocument.class, tools());
     }
 
     List<ToolDocument> all() {
-        return mongo.find(new Query().with(Sort.by("_id")), ToolDocument.class);
+        return mongo.find(new Query().with(Sort.by("_id")), ToolDocument.class, tools());
     }
 
     Optional<ToolDocument> find(String name) {
-        return Optional.ofNullable(mongo.findById(name, ToolDocument.class));
+        return Optional.ofNullable(mongo.findById(name, ToolDocument.class, tools()));
+    }
+
+    /** The collection of the catalogue this thread reads and writes: the live generation, or one a replay builds. */
+    private static String tools() {
+        return ReadModels.collection(ToolDocument.COLLECTION);
     }
 }

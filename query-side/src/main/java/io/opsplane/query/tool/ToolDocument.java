@@ -11,7 +11,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param position the position of the {@code catalog.published} event that listed it last
  * @param spec     the {@code ToolSpec} as JSON
  */
-@Document("#{T(io.opsplane.query.replay.ReadModels).collection('" + ToolDocument.COLLECTION + "')}")
+@Document(ToolDocument.COLLECTION)
 record ToolDocument(@Id String name, long position, String spec) {
 
     static final String COLLECTION = "tools";
