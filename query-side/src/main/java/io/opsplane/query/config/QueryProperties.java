@@ -12,11 +12,12 @@ import java.time.Duration;
  *                               before answering {@code 503 projection_behind}
  * @param minPositionPollInterval how often such a read looks at the projection's progress meanwhile
  * @param projectionBatchSize    events a projection handles per stored token; larger batches write
- *                               fewer tokens, smaller ones let {@code minPosition} reads return sooner
+ *                               fewer tokens and fewer, fuller read-model writes while a backlog is worked off; smaller ones let
+ *                               {@code minPosition} reads of an event in a backlog return sooner
  */
 @ConfigurationProperties("opsplane.query")
 public record QueryProperties(
         @DefaultValue("5s") Duration minPositionMaxWait,
         @DefaultValue("20ms") Duration minPositionPollInterval,
-        @DefaultValue("250") int projectionBatchSize) {
+        @DefaultValue("1000") int projectionBatchSize) {
 }
