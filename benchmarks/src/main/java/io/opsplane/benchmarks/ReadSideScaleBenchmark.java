@@ -91,7 +91,7 @@ public final class ReadSideScaleBenchmark {
         System.out.printf("store: %s%n", onDisk ? "on disk in " + dataDir : "in memory");
         try (EmbeddedStore store = onDisk ? EmbeddedStore.onDisk(dataDir, 0) : EmbeddedStore.inMemory()) {
             ConfigurableApplicationContext context = QuerySideApplication.builder().run("--server.port=0",
-                    "--spring.mongodb.uri=" + store.connectionString() + "/opsplane",
+                    "--spring.mongodb.uri=" + store.connectionString("opsplane"),
                     "--opsplane.data-dir=" + dataDir, "--logging.level.root=WARN",
                     "--logging.level.org.axonframework.messaging.timeout=ERROR",
                     "--opsplane.rate-limit.per-minute=100000000", "--opsplane.rate-limit.burst=100000000");
