@@ -1,5 +1,6 @@
 package io.opsplane.query.index;
 
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
@@ -11,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +26,15 @@ import java.util.function.Predicate;
  * Many ordered lists of ids in one collection, each a radix tree over a long key (a creation position, an expiry)
  * with 256 children per node, stored one document per node. A node's {@code _id} is {@code list|level|prefix}: the
  * leaf {@code list|0|key>>8} holds the entries whose keys share that prefix; a directory node one level up holds,
- * per non-empty child, a range of times in whole minutes ({@code lo}, {@code hi}) that holds the times of the entries
- * below it, so that a time range prunes whole subtrees. Reading a page walks from the root down along the cursor, fetching nodes by
- * exact {@code _id} or {@code _id $in}: its cost depends on the page and the tree's height, never on how many
+ * per non-empty child, a range of times ({@code lo}, {@code hi}; coarser higher up, see {@link #RANGE_GRAIN}) that
+ * holds the times of the entries below it, so that a time range prunes whole subtrees. Reading a page walks from the root down along the cursor,
+ * fetching nodes by exact {@code _id} or {@code _id $in}: its cost depends on the page and the tree's height, never on how many
  * entries the lists hold, on MongoDB and on the embedded store alike (which serve no other access from an index).
  * <p>
- * Writes are collected in {@link Changes} and applied together, merged per node. Every write is idempotent (a set,
- * an unset, a {@code $min}/{@code $max}), so a batch applied again after a crash changes nothing; a directory node
- * is written only when a child's range outgrows what it holds or a child comes or goes. Removing the last
+ * Writes are collected in {@link Changes} and applied together, merged per node: one read and one bulk write per
+ * batch. Every write is idempotent (a set, an unset, a {@code $min}/{@code $max}, a delete), so a batch applied
+ * again after a crash changes nothing; a directory node is written only when a child's range outgrows what it holds
+ * or a child comes or goes. Removing the last
  * entry of a node removes it from its parent, so empty subtrees are never visited. A list has one writer at a time
  * (its projection's single segment); readers may run at any time and see each node's state of the moment.
  */
@@ -39,10 +44,13 @@ public final class KeyedIndex {
     private static final String ENTRIES = "e";
     private static final String CHILDREN = "c";
     /**
-     * Directory nodes hold their children's time ranges widened to whole minutes: a range only prunes subtrees (the
-     * leaves filter exactly), so a wider one is as correct, and it changes far less often than the exact one.
+     * How finely each directory level records its children's time ranges, in ms: exactly just above the leaves, so
+     * that a time window reads only the leaves it overlaps; in whole seconds one level up and whole minutes above
+     * that, where a child spans 65,536 keys or more. A range only prunes subtrees (the leaves filter exactly), so a
+     * wider one is as correct, and it changes far less often: a new entry at the head of a list rewrites the node
+     * above its leaf, the next one up about once a second and the rest about once a minute.
      */
-    static final long RANGE_GRAIN = 60_000;
+    private static final long[] RANGE_GRAIN = {1, 1, 1_000, 60_000};
 
     private final MongoTemplate mongo;
     private final String collection;
@@ -170,26 +178,34 @@ public final class KeyedIndex {
     }
 
     /**
-     * Applies the changes level by level, leaves first: one bulk write per level, then, for the nodes that only lost
-     * entries, one {@code $in} read to find those left empty, which are deleted and removed from their parents.
+     * Applies the changes in one read and one write: one {@code _id $in} read of every directory node above a
+     * changed leaf and of every leaf that only loses entries; then, computed level by level from what was read, the
+     * leaves' updates, the deletion of nodes left empty (and their removal from their parents), and the directory
+     * ranges a child outgrew, in one ordered bulk write, leaves first. A crash part way redelivers the batch, which
+     * reads what was written and completes it: every write is idempotent, and a node that is gone counts as empty.
      */
     public void apply(Changes changes) {
         if (changes.isEmpty()) {
             return;
         }
+        Map<String, Document> stored = read(changes);
+        List<WriteModel<Document>> writes = new ArrayList<>();
         Map<String, NodeChange> level = changes.leaves;
         for (int depth = 0; depth < levels && !level.isEmpty(); depth++) {
-            List<WriteModel<Document>> writes = new ArrayList<>();
-            List<String> shrunk = new ArrayList<>();
+            String field = depth == 0 ? ENTRIES : CHILDREN;
+            Set<String> emptied = new HashSet<>();
             for (NodeChange change : level.values()) {
-                writes.add(new UpdateOneModel<>(new Document("_id", change.id()), change.update(),
-                        new UpdateOptions().upsert(change.adds())));
-                if (!change.adds()) {
-                    shrunk.add(change.id());
+                Document node = stored.get(change.id());
+                if (!change.adds() && holdsNothingAfter(node, field, change.unset)) {
+                    emptied.add(change.id());
+                    if (node != null) {
+                        writes.add(new DeleteOneModel<>(new Document("_id", change.id())));
+                    }
+                } else {
+                    writes.add(new UpdateOneModel<>(new Document("_id", change.id()), change.update(),
+                            new UpdateOptions().upsert(change.adds())));
                 }
             }
-            mongo.getCollection(physical()).bulkWrite(writes);
-            Set<String> emptied = emptied(shrunk, depth == 0 ? ENTRIES : CHILDREN);
             if (depth == levels - 1) {
                 break;
             }
@@ -198,62 +214,58 @@ public final class KeyedIndex {
             for (NodeChange change : level.values()) {
                 NodeChange parent = parents.computeIfAbsent(nodeId(change.list, parentLevel, change.prefix >> BITS),
                         id -> new NodeChange(change.list, parentLevel, change.prefix >> BITS));
-                String field = CHILDREN + "." + change.prefix;
+                String childField = CHILDREN + "." + change.prefix;
                 if (emptied.contains(change.id())) {
-                    parent.unset.add(field);
+                    parent.unset.add(childField);
                 } else if (change.lo != null) {
-                    parent.extend(field, change.lo, change.hi);
+                    parent.extend(childField, change.lo, change.hi);
                 }
             }
-            dropCovered(parents);
+            // A child range the stored node already covers needs no write; a node left with nothing to change is not
+            // written, and nothing above it changes (the coarse ranges above a head leaf change about once a minute).
+            parents.values().forEach(parent -> {
+                Document node = stored.get(parent.id());
+                Document children = node == null ? null : node.get(CHILDREN, Document.class);
+                if (children != null) {
+                    parent.dropCoveredBy(children);
+                }
+            });
             parents.values().removeIf(NodeChange::isEmpty);
             level = parents;
         }
+        if (!writes.isEmpty()) {
+            mongo.getCollection(physical()).bulkWrite(writes);
+        }
     }
 
-    /**
-     * Leaves out of these directory changes every child range the stored node already covers: a new execution at the
-     * head of a list widens its leaf's range, but the coarse ranges above it ({@link #RANGE_GRAIN}) change about once
-     * a minute, so most batches write the leaves and stop there. A parent left with nothing to change is not written,
-     * and nothing above it changes either.
-     */
-    private void dropCovered(Map<String, NodeChange> parents) {
-        List<String> extending = parents.values().stream().filter(change -> !change.ranges.isEmpty())
-                .map(NodeChange::id).toList();
-        if (extending.isEmpty()) {
-            return;
+    /** The stored nodes {@link #apply} decides from: every directory above a changed leaf, and shrinking leaves. */
+    private Map<String, Document> read(Changes changes) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (NodeChange leaf : changes.leaves.values()) {
+            if (!leaf.adds()) {
+                ids.add(leaf.id());
+            }
+            long prefix = leaf.prefix;
+            for (int level = 1; level < levels; level++) {
+                prefix >>= BITS;
+                ids.add(nodeId(leaf.list, level, prefix));
+            }
         }
-        mongo.getCollection(physical()).find(new Document("_id", new Document("$in", extending)))
-                .forEach(node -> {
-                    NodeChange change = parents.get(node.getString("_id"));
-                    Document children = node.get(CHILDREN, Document.class);
-                    if (children != null) {
-                        change.dropCoveredBy(children);
-                    }
-                });
+        Map<String, Document> stored = new HashMap<>();
+        if (!ids.isEmpty()) {
+            mongo.getCollection(physical()).find(new Document("_id", new Document("$in", List.copyOf(ids))))
+                    .forEach(node -> stored.put(node.getString("_id"), node));
+        }
+        return stored;
     }
 
-    /** Which of these nodes, having only lost entries, now hold none (or do not exist); those that exist are deleted. */
-    private Set<String> emptied(List<String> ids, String field) {
-        if (ids.isEmpty()) {
-            return Set.of();
+    /** Whether a node (null: gone) holds nothing in {@code field} once {@code removed} (dotted paths) are unset. */
+    private static boolean holdsNothingAfter(Document node, String field, Set<String> removed) {
+        Document content = node == null ? null : node.get(field, Document.class);
+        if (content == null) {
+            return true;
         }
-        Set<String> empty = new java.util.HashSet<>(ids);
-        List<String> existingEmpty = new ArrayList<>();
-        mongo.getCollection(physical()).find(new Document("_id", new Document("$in", ids)))
-                .projection(new Document(field, 1))
-                .forEach(node -> {
-                    Document content = node.get(field, Document.class);
-                    if (content != null && !content.isEmpty()) {
-                        empty.remove(node.getString("_id"));
-                    } else {
-                        existingEmpty.add(node.getString("_id"));
-                    }
-                });
-        if (!existingEmpty.isEmpty()) {
-            mongo.getCollection(physical()).deleteMany(new Document("_id", new Document("$in", existingEmpty)));
-        }
-        return empty;
+        return content.keySet().stream().allMatch(key -> removed.contains(field + "." + key));
     }
 
     /** Deletes every list. */
@@ -315,7 +327,7 @@ public final class KeyedIndex {
         final int level;
         final long prefix;
         final Map<String, Object> set = new LinkedHashMap<>();
-        final Set<String> unset = new java.util.LinkedHashSet<>();
+        final Set<String> unset = new LinkedHashSet<>();
         final Map<String, long[]> ranges = new LinkedHashMap<>();
         Long lo;
         Long hi;
@@ -342,8 +354,9 @@ public final class KeyedIndex {
         }
 
         void extend(String field, long childLo, long childHi) {
-            long lo = Math.floorDiv(childLo, RANGE_GRAIN) * RANGE_GRAIN;
-            long hi = Math.floorDiv(childHi, RANGE_GRAIN) * RANGE_GRAIN + RANGE_GRAIN - 1;
+            long grain = RANGE_GRAIN[Math.min(level, RANGE_GRAIN.length - 1)];
+            long lo = Math.floorDiv(childLo, grain) * grain;
+            long hi = Math.floorDiv(childHi, grain) * grain + grain - 1;
             ranges.merge(field, new long[] {lo, hi},
                     (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             widen(lo, hi);

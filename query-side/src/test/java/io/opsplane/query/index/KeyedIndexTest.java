@@ -132,31 +132,67 @@ class KeyedIndexTest {
     }
 
     @Test
-    void entriesWithinTheMinutesTheDirectoriesAlreadyCoverWriteOnlyTheirLeaf() {
-        index.apply(index.changes().add("all", 1_000, "first", 120_000).add("all", 90_000, "far", 150_000));
-        Document rootBefore = mongo.getCollection("lists").find(new Document("_id", "all|3|0")).first();
+    void directoriesAreWrittenOnlyWhenAChildOutgrowsTheRangeTheyHold() {
+        // Keys 1000.. share leaf 3 (under all|1|0, all|2|0, the root all|3|0); key 90000 is leaf 351 (under all|1|1).
+        index.apply(index.changes().add("all", 1_000, "first", 120_000).add("all", 1_010, "later", 150_000)
+                .add("all", 90_000, "far", 150_000));
         List<Object> written = new ArrayList<>();
         recordUpdatedIds(written);
 
-        // Same leaves, times within the minutes already held: nothing above the leaves changes.
-        index.apply(index.changes().add("all", 1_001, "second", 179_999).add("all", 90_001, "near", 121_000));
+        // Times within the exact ranges the leaves' parents hold: only the leaves change.
+        index.apply(index.changes().add("all", 1_001, "second", 130_000).add("all", 90_001, "near", 150_000));
         assertThat(written).containsExactlyInAnyOrder("all|0|3", "all|0|351");
 
-        // A later minute widens the leaf's range, so its parents are written up to the root.
+        // Beyond the leaf's exact range but within the second its grandparent holds: two levels.
         written.clear();
-        index.apply(index.changes().add("all", 1_002, "third", 180_000));
+        index.apply(index.changes().add("all", 1_002, "third", 150_500));
+        assertThat(written).containsExactly("all|0|3", "all|1|0");
+
+        // A later minute: every level up to the root.
+        written.clear();
+        index.apply(index.changes().add("all", 1_003, "fourth", 200_000));
         assertThat(written).containsExactly("all|0|3", "all|1|0", "all|2|0", "all|3|0");
         Document root = mongo.getCollection("lists").find(new Document("_id", "all|3|0")).first();
         assertThat(root.get("c", Document.class).get("0", Document.class))
                 .isEqualTo(new Document("lo", 120_000L).append("hi", 239_999L));
-        assertThat(rootBefore.get("c", Document.class).get("0", Document.class))
-                .isEqualTo(new Document("lo", 120_000L).append("hi", 179_999L));
-        assertThat(readEntries(new KeyedIndex.Page("all", true, null, 179_999L, 180_000L, 10)))
-                .extracting(KeyedIndex.Entry::id).containsExactly("second");
+        Document parent = mongo.getCollection("lists").find(new Document("_id", "all|1|0")).first();
+        assertThat(parent.get("c", Document.class).get("3", Document.class))
+                .isEqualTo(new Document("lo", 120_000L).append("hi", 200_000L));
+        assertThat(readEntries(new KeyedIndex.Page("all", true, null, 150_001L, 200_000L, 10)))
+                .extracting(KeyedIndex.Entry::id).containsExactly("third");
+    }
+
+    @Test
+    void aBatchReadsTheNodesItDecidesFromOnceAndWritesInOneBulkWrite() {
+        index.apply(index.changes().add("running", 10, "a", 1).add("running", 70_000, "b", 2)
+                .add("all", 10, "a", 1).add("all", 70_000, "b", 2));
+        List<String> commands = new ArrayList<>();
+        record(event -> commands.add(event.getCommandName()));
+
+        // One leaf emptied (and so removed up its chain), one grown, in two lists.
+        index.apply(index.changes().remove("running", 10, "a").add("all", 11, "c", 3));
+
+        assertThat(commands).filteredOn("find"::equals).hasSize(1);
+        assertThat(commands).containsOnly("find", "update", "delete");
+        assertThat(commands.get(0)).isEqualTo("find");
+        assertThat(ids(index.read(new KeyedIndex.Page("running", true, null, null, null, 10)))).containsExactly("b");
+        assertThat(ids(index.read(new KeyedIndex.Page("all", true, null, null, null, 10))))
+                .containsExactly("b", "c", "a");
+        assertThat(mongo.getCollection("lists").find(new Document("_id", "running|0|0")).first()).isNull();
     }
 
     /** Records the {@code _id} of every node an update command of the index selects from now on. */
     private void recordUpdatedIds(List<Object> written) {
+        record(event -> {
+            if (event.getCommandName().equals("update")) {
+                event.getCommand().getArray("updates").forEach(update -> written.add(
+                        update.asDocument().getDocument("q").getString("_id").getValue()));
+            }
+        });
+    }
+
+    /** Sends every command the index issues from now on to {@code listener} as well. */
+    private void record(java.util.function.Consumer<com.mongodb.event.CommandStartedEvent> listener) {
         client.close();
         client = MongoClients.create(com.mongodb.MongoClientSettings.builder()
                 .applyConnectionString(new com.mongodb.ConnectionString("mongodb://" + server.getLocalAddress()
@@ -164,10 +200,7 @@ class KeyedIndexTest {
                 .addCommandListener(new com.mongodb.event.CommandListener() {
                     @Override
                     public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
-                        if (event.getCommandName().equals("update")) {
-                            event.getCommand().getArray("updates").forEach(update -> written.add(
-                                    update.asDocument().getDocument("q").getString("_id").getValue()));
-                        }
+                        listener.accept(event);
                     }
                 }).build());
         mongo = new MongoTemplate(client, "index-test");
