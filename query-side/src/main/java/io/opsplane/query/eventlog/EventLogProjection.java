@@ -24,10 +24,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The {@code eventlog} read model: every stored event as clients see it in the audit log. */
 @Component
@@ -60,7 +58,7 @@ public class EventLogProjection {
      */
     @EventHandler
     void on(Object payload, EventMessage<?> message, TrackingToken token) {
-        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.toolsOf(aggregatesOf(message))));
+        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.toolsOf(PerBatch.aggregateIds(message, null))));
         long position = EventPositions.of(token);
         String aggregateId = message instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : null;
         Long sequence = message instanceof DomainEventMessage<?> domain ? domain.getSequenceNumber() : null;
@@ -74,17 +72,6 @@ public class EventLogProjection {
         if (PerBatch.atEnd()) {
             write(batch);
         }
-    }
-
-    /** The aggregates the batch's events belong to: their tools are read together, once. */
-    private static Set<String> aggregatesOf(EventMessage<?> current) {
-        Set<String> ids = new LinkedHashSet<>();
-        for (var message : PerBatch.messages(current)) {
-            if (message instanceof DomainEventMessage<?> domain) {
-                ids.add(domain.getAggregateIdentifier());
-            }
-        }
-        return ids;
     }
 
     private void write(Batch batch) {

@@ -26,11 +26,11 @@ import java.util.function.Predicate;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 /**
- * The {@code eventlog} collection (one document per event, {@code _id} its position); the {@code eventlog_lists}
- * index: every event and the events of each type, in position order (an aggregate's events are found through the
- * event store's aggregate key, {@link StoredEventLog#readAggregate}); and {@code eventlog_tools}, the tool of each execution and approval request, found by id, so
- * that every entry of one can be labelled with its tool. All are read by exact or {@code $in} matches on
- * {@code _id} only.
+ * The {@code eventlog} collection (one document per event, {@code _id} its position); the {@code eventlog_lists} index:
+ * every event and the events of each type, in position order (an aggregate's events are found through the event store's
+ * aggregate key, {@link StoredEventLog#readAggregate}); and {@code eventlog_tools}, the tool of each execution and
+ * approval request, found by id, so that every entry of one can be labelled with its tool. All are read by exact or
+ * {@code $in} matches on {@code _id} only.
  */
 @Component
 class EventLogStore {
@@ -100,8 +100,9 @@ class EventLogStore {
             return;
         }
         List<WriteModel<Document>> writes = new ArrayList<>();
-        toolByAggregate.forEach((aggregateId, tool) -> writes.add(new ReplaceOneModel<>(new Document("_id", aggregateId),
-                new Document("_id", aggregateId).append("tool", tool), new ReplaceOptions().upsert(true))));
+        toolByAggregate.forEach((aggregateId, tool) -> writes.add(new ReplaceOneModel<>(
+                new Document("_id", aggregateId), new Document("_id", aggregateId).append("tool", tool),
+                new ReplaceOptions().upsert(true))));
         mongo.getCollection(ReadModels.collection(TOOLS)).bulkWrite(writes);
     }
 

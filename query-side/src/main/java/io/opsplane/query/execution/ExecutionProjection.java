@@ -35,7 +35,7 @@ public class ExecutionProjection {
 
     public static final String PROCESSING_GROUP = "executions";
     /** The command side's aggregate type (its class's simple name), as stored with each event. */
-    static final String EXECUTION_AGGREGATE_TYPE = "ToolExecution";
+    public static final String EXECUTION_AGGREGATE_TYPE = "ToolExecution";
 
     /** Payload fields left out of timeline entries: the view already holds them once. */
     private static final List<String> FIELDS_IN_VIEW = List.of("executionId", "input", "output", "plan");
@@ -56,7 +56,8 @@ public class ExecutionProjection {
      */
     @EventHandler
     void on(Object event, EventMessage<?> message, TrackingToken token) {
-        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.changes(), store.findAll(executionsOf(message))));
+        Batch batch = PerBatch.state(BATCH, () -> new Batch(store.changes(),
+                store.findAll(PerBatch.aggregateIds(message, EXECUTION_AGGREGATE_TYPE))));
         if (message instanceof DomainEventMessage<?> domain && EXECUTION_AGGREGATE_TYPE.equals(domain.getType())) {
             fold(batch, domain.getAggregateIdentifier(), event, domain.getTimestamp(), domain.getSequenceNumber(),
                     token);
@@ -65,17 +66,6 @@ public class ExecutionProjection {
             store.write(batch.lists, batch.changed.values().stream().map(this::document).toList());
             batch.changed.clear();
         }
-    }
-
-    /** The executions the batch's events belong to: their documents are read together, once. */
-    private static java.util.Collection<String> executionsOf(EventMessage<?> current) {
-        Set<String> ids = new java.util.LinkedHashSet<>();
-        for (var message : PerBatch.messages(current)) {
-            if (message instanceof DomainEventMessage<?> domain && EXECUTION_AGGREGATE_TYPE.equals(domain.getType())) {
-                ids.add(domain.getAggregateIdentifier());
-            }
-        }
-        return ids;
     }
 
     @ResetHandler

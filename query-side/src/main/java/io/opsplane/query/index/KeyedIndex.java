@@ -23,20 +23,21 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * Many ordered lists of ids in one collection, each a radix tree over a long key (a creation position, an expiry)
- * with 256 children per node, stored one document per node. A node's {@code _id} is {@code list|level|prefix}: the
- * leaf {@code list|0|key>>8} holds the entries whose keys share that prefix; a directory node one level up holds,
- * per non-empty child, a range of times ({@code lo}, {@code hi}; coarser higher up, see {@link #RANGE_GRAIN}) that
- * holds the times of the entries below it, so that a time range prunes whole subtrees. Reading a page walks from the root down along the cursor,
- * fetching nodes by exact {@code _id} or {@code _id $in}: its cost depends on the page and the tree's height, never on how many
- * entries the lists hold, on MongoDB and on the embedded store alike (which serve no other access from an index).
+ * Many ordered lists of ids in one collection, each a radix tree over a long key (a creation position, an expiry) with
+ * 256 children per node, stored one document per node. A node's {@code _id} is {@code list|level|prefix}: the leaf
+ * {@code list|0|key>>8} holds the entries whose keys share that prefix; a directory node one level up holds, per
+ * non-empty child, a range of times ({@code lo}, {@code hi}; coarser higher up, see {@link #RANGE_GRAIN}) that holds
+ * the times of the entries below it, so that a time range prunes whole subtrees. Reading a page walks from the root
+ * down along the cursor, fetching nodes by exact {@code _id} or {@code _id $in}: its cost depends on the page and the
+ * tree's height, never on how many entries the lists hold, on MongoDB and on the embedded store alike (which serve no
+ * other access from an index).
  * <p>
- * Writes are collected in {@link Changes} and applied together, merged per node: one read and one bulk write per
- * batch. Every write is idempotent (a set, an unset, a {@code $min}/{@code $max}, a delete), so a batch applied
- * again after a crash changes nothing; a directory node is written only when a child's range outgrows what it holds
- * or a child comes or goes. Removing the last
- * entry of a node removes it from its parent, so empty subtrees are never visited. A list has one writer at a time
- * (its projection's single segment); readers may run at any time and see each node's state of the moment.
+ * Writes are collected in {@link Changes} and applied together, merged per node: one read and one bulk write per batch.
+ * Every write is idempotent (a set, an unset, a {@code $min}/{@code $max}, a delete), so a batch applied again after a
+ * crash changes nothing; a directory node is written only when a child's range outgrows what it holds or a child comes
+ * or goes. Removing the last entry of a node removes it from its parent, so empty subtrees are never visited. A list
+ * has one writer at a time (its projection's single segment); readers may run at any time and see each node's state of
+ * the moment.
  */
 public final class KeyedIndex {
 

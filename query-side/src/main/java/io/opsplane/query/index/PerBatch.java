@@ -1,11 +1,14 @@
 package io.opsplane.query.index;
 
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +40,33 @@ public final class PerBatch {
             return batch.getMessages();
         }
         return List.of(current);
+    }
+
+    /**
+     * The aggregates the batch's domain events belong to, of {@code aggregateType} only (null: of any type), in the
+     * order they first appear: what a projection reads in one {@code $in} when the batch starts.
+     */
+    public static Set<String> aggregateIds(Message<?> current, String aggregateType) {
+        return aggregateIds(messages(current), aggregateType);
+    }
+
+    /** As {@link #aggregateIds(Message, String)}, for the message the current unit of work handles (none outside). */
+    public static Set<String> aggregateIds(String aggregateType) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return Set.of();
+        }
+        return aggregateIds(CurrentUnitOfWork.get().getMessage(), aggregateType);
+    }
+
+    private static Set<String> aggregateIds(List<? extends Message<?>> messages, String aggregateType) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Message<?> message : messages) {
+            if (message instanceof DomainEventMessage<?> domain
+                    && (aggregateType == null || aggregateType.equals(domain.getType()))) {
+                ids.add(domain.getAggregateIdentifier());
+            }
+        }
+        return ids;
     }
 
     /** Whether the event being handled is the batch's last, so its state must be written now. */

@@ -24,8 +24,10 @@ final class MetricsBatch {
     private final List<Counted> events = new ArrayList<>();
     private final Map<String, Instant> toolsSeen = new LinkedHashMap<>();
 
-    MetricsBatch(MetricsStore store) {
+    /** @param tallies where the metrics counted the batch's executions so far, read together when it starts */
+    MetricsBatch(MetricsStore store, Map<String, Optional<ExecutionTally>> tallies) {
         this.store = store;
+        this.tallies.putAll(tallies);
     }
 
     /** One event's changes and the position that guards them against a second application. */

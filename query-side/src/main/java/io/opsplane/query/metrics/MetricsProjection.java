@@ -16,6 +16,7 @@ import io.opsplane.api.execution.ExecutionStartedEvent;
 import io.opsplane.api.execution.ExecutionSucceededEvent;
 import io.opsplane.api.execution.ExecutionUnknownEvent;
 import io.opsplane.platform.store.EventPositions;
+import io.opsplane.query.execution.ExecutionProjection;
 import io.opsplane.query.index.PerBatch;
 import io.opsplane.query.replay.ReadModels;
 import io.opsplane.query.replay.ReadModel;
@@ -114,7 +115,8 @@ public class MetricsProjection {
     }
 
     private MetricsBatch batch() {
-        return PerBatch.state(BATCH, () -> new MetricsBatch(store));
+        return PerBatch.state(BATCH, () -> new MetricsBatch(store,
+                store.tallies(PerBatch.aggregateIds(ExecutionProjection.EXECUTION_AGGREGATE_TYPE))));
     }
 
     private static void endOf(MetricsBatch batch) {

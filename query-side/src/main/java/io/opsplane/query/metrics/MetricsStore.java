@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
@@ -44,6 +45,8 @@ class MetricsStore {
     private static final String REQUEST_PREFIX = "approval:";
 
     private final MongoTemplate mongo;
+    /** The tools stored in each physical tools collection (a replay builds another), as this instance wrote them. */
+    private final Map<String, Set<String>> knownTools = new ConcurrentHashMap<>();
 
     MetricsStore(MongoTemplate mongo) {
         this.mongo = mongo;
@@ -96,10 +99,19 @@ class MetricsStore {
             }
         });
         bulk(EXECUTIONS, tallyUpdates);
+        // A tool stored once stays (until the read model is deleted): known ones are not written again.
+        Set<String> known = knownTools.computeIfAbsent(ReadModels.collection(TOOLS),
+                collection -> ConcurrentHashMap.newKeySet());
         List<WriteModel<Document>> tools = new ArrayList<>();
-        toolsSeen.forEach((tool, at) -> tools.add(new UpdateOneModel<>(new Document("_id", tool),
-                new Document("$setOnInsert", new Document("since", Date.from(at))), new UpdateOptions().upsert(true))));
+        toolsSeen.forEach((tool, at) -> {
+            if (!known.contains(tool)) {
+                tools.add(new UpdateOneModel<>(new Document("_id", tool),
+                        new Document("$setOnInsert", new Document("since", Date.from(at))),
+                        new UpdateOptions().upsert(true)));
+            }
+        });
         bulk(TOOLS, tools);
+        known.addAll(toolsSeen.keySet());
     }
 
     /** One bucket's summed changes in a batch, and the first and last position that changed it. */
@@ -144,12 +156,26 @@ class MetricsStore {
             return;
         }
         try {
-            mongo.getCollection(ReadModels.collection(collection)).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+            mongo.getCollection(ReadModels.collection(collection))
+                    .bulkWrite(writes, new BulkWriteOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             if (e.getWriteErrors().stream().anyMatch(error -> error.getCode() != 11000)) {
                 throw e;
             }
         }
+    }
+
+    /** Where the metrics last counted each of these executions: one {@code _id $in} read, every id a key. */
+    Map<String, Optional<ExecutionTally>> tallies(Collection<String> executionIds) {
+        Map<String, Optional<ExecutionTally>> found = new HashMap<>();
+        executionIds.forEach(id -> found.put(id, Optional.empty()));
+        if (!executionIds.isEmpty()) {
+            mongo.getCollection(ReadModels.collection(EXECUTIONS))
+                    .find(new Document("_id", new Document("$in", new ArrayList<>(executionIds))))
+                    .forEach(document -> found.put(document.getString("_id"),
+                            Optional.of(ExecutionTally.of(document))));
+        }
+        return found;
     }
 
     /** Where the metrics last counted an execution, if they have seen it. */
@@ -195,7 +221,8 @@ class MetricsStore {
     }
 
     List<String> tools() {
-        return mongo.findAll(Document.class, ReadModels.collection(TOOLS)).stream().map(document -> document.getString("_id")).sorted().toList();
+        return mongo.findAll(Document.class, ReadModels.collection(TOOLS)).stream()
+                .map(document -> document.getString("_id")).sorted().toList();
     }
 
     /** The buckets with these keys: one {@code _id $in} read, whatever the number of executions. */
@@ -205,7 +232,8 @@ class MetricsStore {
         for (String key : keys) {
             batch.add(key);
             if (batch.size() == 5000) {
-                found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class, ReadModels.collection(BUCKETS)));
+                found.addAll(mongo.find(new Query(where("_id").in(batch)), Document.class,
+                        ReadModels.collection(BUCKETS)));
                 batch.clear();
             }
         }
@@ -217,8 +245,9 @@ class MetricsStore {
 
     void deleteAll() {
         for (String collection : List.of(BUCKETS, EXECUTIONS, TOOLS)) {
-            mongo.remove(new Query(), collection);
+            mongo.remove(new Query(), ReadModels.collection(collection));
         }
+        knownTools.remove(ReadModels.collection(TOOLS));
     }
 
     static String minuteKey(String tool, Instant minute) {
