@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,9 @@ public final class ExecutionsBenchmark {
     private static final Pattern KEY = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TOOL_LATENCY = Pattern.compile("\"latencyMs\"\\s*:\\s*(\\d+)");
+    private static final Pattern CREATED_AT = Pattern.compile("\"createdAt\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern STARTED_AT = Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern FINISHED_AT = Pattern.compile("\"finishedAt\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern POSITION = Pattern.compile("\"position\"\\s*:\\s*(\\d+)");
     private static final Pattern EXECUTIONS_COUNTED = Pattern.compile("\"executions\"\\s*:\\s*(\\d+)");
     private static final Pattern STORE_COMMANDS = Pattern.compile(
@@ -72,8 +76,9 @@ public final class ExecutionsBenchmark {
     }
 
     /** One phase's answers: total latencies, the tool's own part, and what went wrong. */
-    private record Result(List<Long> nanos, List<Long> toolMillis, long unexpected, String firstUnexpected,
-                          double seconds, long commandSideStore, long querySideStore, Map<String, Long> cpuMillis) {
+    private record Result(List<Long> nanos, List<Long> toolMillis, List<long[]> parts, long unexpected,
+                          String firstUnexpected, double seconds, long commandSideStore, long querySideStore,
+                          Map<String, Long> cpuMillis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -199,6 +204,7 @@ public final class ExecutionsBenchmark {
                        int seconds) throws Exception {
         List<Long> nanos = new ArrayList<>();
         List<Long> toolMillis = new ArrayList<>();
+        List<long[]> parts = new ArrayList<>();
         AtomicLong unexpected = new AtomicLong();
         String[] firstUnexpected = {null};
         AtomicLong sent = new AtomicLong();
@@ -213,10 +219,12 @@ public final class ExecutionsBenchmark {
                 long i;
                 while ((i = sent.getAndIncrement()) < requests && System.nanoTime() < deadline) {
                     long start = System.nanoTime();
+                    long sentAt = System.currentTimeMillis();
                     try {
                         HttpResponse<String> response = http.send(request.apply((int) i),
                                                                   HttpResponse.BodyHandlers.ofString());
                         long took = System.nanoTime() - start;
+                        long answeredAt = System.currentTimeMillis();
                         Matcher position = POSITION.matcher(response.body());
                         while (position.find()) {
                             long at = Long.parseLong(position.group(1));
@@ -231,6 +239,10 @@ public final class ExecutionsBenchmark {
                                 Matcher tool = TOOL_LATENCY.matcher(response.body());
                                 if (tool.find()) {
                                     toolMillis.add(Long.parseLong(tool.group(1)));
+                                }
+                                long[] split = parts(response.body(), sentAt, answeredAt);
+                                if (split != null) {
+                                    parts.add(split);
                                 }
                             } else {
                                 unexpected.incrementAndGet();
@@ -258,7 +270,7 @@ public final class ExecutionsBenchmark {
         double elapsed = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpu = new LinkedHashMap<>();
         cpuMillis().forEach((process, millis) -> cpu.put(process, millis - cpuBefore.getOrDefault(process, 0L)));
-        return new Result(nanos, toolMillis, unexpected.get(), firstUnexpected[0], elapsed,
+        return new Result(nanos, toolMillis, parts, unexpected.get(), firstUnexpected[0], elapsed,
                           storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore, cpu);
     }
 
@@ -279,6 +291,19 @@ public final class ExecutionsBenchmark {
                               (double) result.commandSideStore() / ok, (double) result.querySideStore() / ok);
         }
         System.out.println();
+        if (!result.parts().isEmpty()) {
+            String[] names = {"accepted (sent → requested event)", "to start", "run (started → finished event)",
+                "answer (finished event → answer)"};
+            StringBuilder where = new StringBuilder();
+            for (int part = 0; part < names.length; part++) {
+                int index = part;
+                List<Long> values = new ArrayList<>(result.parts().stream().map(split -> split[index]).toList());
+                values.sort(Long::compare);
+                where.append(String.format("%s %d", names[part], percentile(values, 50)))
+                        .append(part < names.length - 1 ? ", " : "");
+            }
+            System.out.printf("%-28s where the time goes, p50 ms (event times, one clock): %s%n", "", where);
+        }
         if (!result.cpuMillis().isEmpty() && ok > 0) {
             StringBuilder cpu = new StringBuilder();
             long total = 0;
@@ -292,6 +317,24 @@ public final class ExecutionsBenchmark {
             System.out.printf("%-28s %6d unexpected answers, the first: %s%n", "", result.unexpected(),
                               abbreviate(result.firstUnexpected()));
         }
+    }
+
+    /**
+     * An execution's time split by the times its events carry (the machine's one clock): sent → {@code createdAt}
+     * (the request accepted and its first event stamped), → {@code startedAt}, → {@code finishedAt} (the tool's
+     * run), → the answer received. Null for an answer without all three (a plan).
+     */
+    private static long[] parts(String body, long sentAt, long answeredAt) {
+        Matcher created = CREATED_AT.matcher(body);
+        Matcher started = STARTED_AT.matcher(body);
+        Matcher finished = FINISHED_AT.matcher(body);
+        if (!created.find() || !started.find() || !finished.find()) {
+            return null;
+        }
+        long createdAt = Instant.parse(created.group(1)).toEpochMilli();
+        long startedAt = Instant.parse(started.group(1)).toEpochMilli();
+        long finishedAt = Instant.parse(finished.group(1)).toEpochMilli();
+        return new long[] {createdAt - sentAt, startedAt - createdAt, finishedAt - startedAt, answeredAt - finishedAt};
     }
 
     private static long percentile(List<Long> sorted, int percent) {
