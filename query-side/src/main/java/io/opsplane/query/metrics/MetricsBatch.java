@@ -21,13 +21,15 @@ final class MetricsBatch {
     private final MetricsStore store;
     private final Map<String, Optional<ExecutionTally>> tallies = new HashMap<>();
     private final Map<String, ExecutionTally> changedTallies = new LinkedHashMap<>();
+    /** The position each tally had in the store when the batch read it (-1: none stored). */
+    private final Map<String, Long> storedPositions = new HashMap<>();
     private final List<Counted> events = new ArrayList<>();
     private final Map<String, Instant> toolsSeen = new LinkedHashMap<>();
 
     /** @param tallies where the metrics counted the batch's executions so far, read together when it starts */
     MetricsBatch(MetricsStore store, Map<String, Optional<ExecutionTally>> tallies) {
         this.store = store;
-        this.tallies.putAll(tallies);
+        tallies.forEach(this::read);
     }
 
     /** One event's changes and the position that guards them against a second application. */
@@ -35,7 +37,19 @@ final class MetricsBatch {
     }
 
     Optional<ExecutionTally> tally(String executionId) {
-        return tallies.computeIfAbsent(executionId, store::tally);
+        Optional<ExecutionTally> known = tallies.get(executionId);
+        if (known != null) {
+            return known;
+        }
+        Optional<ExecutionTally> stored = store.tally(executionId);
+        read(executionId, stored);
+        return stored;
+    }
+
+    /** A tally as stored: the batch folds from it, and writes a changed one only past its stored position. */
+    private void read(String executionId, Optional<ExecutionTally> stored) {
+        tallies.put(executionId, stored);
+        storedPositions.put(executionId, stored.map(ExecutionTally::position).orElse(-1L));
     }
 
     void count(long position, String tool, Instant at, BucketChanges changes, ExecutionTally tally,
@@ -57,7 +71,7 @@ final class MetricsBatch {
     }
 
     void write() {
-        store.write(events, changedTallies, toolsSeen);
+        store.write(events, changedTallies, storedPositions, toolsSeen);
         events.clear();
         changedTallies.clear();
         toolsSeen.clear();

@@ -56,11 +56,14 @@ class MetricsStore {
      * Writes a batch of counted events. Each bucket takes the changes of the events after the position it has
      * counted up to (read first, in one {@code $in}), summed, in one bulk write guarded by that position; then the
      * tallies and the tools seen. A bucket's fields and position come out as if the events had been applied one by
-     * one, whatever the batch boundaries, so a replay rebuilds identical documents. The tallies are written last: an
-     * event redelivered after a crash in between recomputes the same changes from the tallies it left unchanged,
-     * and the buckets that already took them skip them by their position.
+     * one, whatever the batch boundaries, so a replay rebuilds identical documents. The tallies are written last,
+     * each only past the position {@code tallied} says it had when the batch read it (this projection is their only
+     * writer, so that read is still the stored state): an event redelivered after a crash in between recomputes
+     * the same changes from the tallies it left unchanged, and the buckets that already took them skip them by
+     * their position.
      */
-    void write(List<MetricsBatch.Counted> events, Map<String, ExecutionTally> tallies, Map<String, Instant> toolsSeen) {
+    void write(List<MetricsBatch.Counted> events, Map<String, ExecutionTally> tallies, Map<String, Long> tallied,
+               Map<String, Instant> toolsSeen) {
         List<Map<String, BucketChanges.Bucket>> perEvent = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         for (MetricsBatch.Counted event : events) {
@@ -91,7 +94,6 @@ class MetricsStore {
                 new UpdateOptions().upsert(true))));
         bulk(BUCKETS, updates);
         List<WriteModel<Document>> tallyUpdates = new ArrayList<>();
-        Map<String, Long> tallied = lastPositions(EXECUTIONS, tallies.keySet());
         tallies.forEach((executionId, tally) -> {
             if (tally.position() > tallied.getOrDefault(executionId, -1L)) {
                 tallyUpdates.add(new UpdateOneModel<>(new Document("_id", executionId),
