@@ -177,8 +177,7 @@ class EventLogStore {
             List<StoredEvent> stored = events.readAggregate(aggregateId, sequence, wanted);
             List<Long> positions = stored.stream().map(StoredEvent::position).filter(position -> position > after)
                     .toList();
-            Map<Long, EventLogDocument> byPosition = new HashMap<>();
-            documents(positions).forEach(document -> byPosition.put(document.position(), document));
+            Map<Long, EventLogDocument> byPosition = byPosition(positions);
             for (long position : positions) {
                 EventLogDocument document = byPosition.get(position);
                 if (document == null) {
@@ -203,13 +202,18 @@ class EventLogStore {
     }
 
     private List<EventLogDocument> documents(List<Long> positions) {
-        if (positions.isEmpty()) {
-            return List.of();
-        }
-        Map<Long, EventLogDocument> byPosition = new HashMap<>();
-        mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class, entries())
-                .forEach(document -> byPosition.put(document.position(), document));
+        Map<Long, EventLogDocument> byPosition = byPosition(positions);
         return positions.stream().map(byPosition::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The entries at these positions, by position: one {@code _id $in} read (none for no positions). */
+    private Map<Long, EventLogDocument> byPosition(List<Long> positions) {
+        Map<Long, EventLogDocument> byPosition = new HashMap<>();
+        if (!positions.isEmpty()) {
+            mongo.find(new Query(where("_id").in(positions)), EventLogDocument.class, entries())
+                    .forEach(document -> byPosition.put(document.position(), document));
+        }
+        return byPosition;
     }
 
     /** The collection of the entries this thread reads and writes: the live generation, or one a replay builds. */

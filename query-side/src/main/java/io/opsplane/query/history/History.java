@@ -38,10 +38,10 @@ public final class History {
         String added = json.writeValueAsString(entry);
         // The stored array is this method's own compact output: the entry goes before its closing bracket, so the
         // history is never parsed again to grow by one.
-        if (stored == null || EMPTY.equals(stored.strip())) {
+        String kept = stored == null ? EMPTY : stored.strip();
+        if (EMPTY.equals(kept)) {
             return "[" + added + "]";
         }
-        String kept = stored.strip();
         if (kept.charAt(0) != '[' || kept.charAt(kept.length() - 1) != ']') {
             throw new IllegalArgumentException("A stored history is a JSON array");
         }

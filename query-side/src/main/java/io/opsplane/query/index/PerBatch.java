@@ -35,7 +35,7 @@ public final class PerBatch {
      * Every message of the batch being handled, so that a projection can read what the whole batch needs in one
      * {@code $in} read when it handles the first; outside a processor, {@code current} alone.
      */
-    public static List<? extends Message<?>> messages(Message<?> current) {
+    private static List<? extends Message<?>> messages(Message<?> current) {
         if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batch) {
             return batch.getMessages();
         }
