@@ -115,8 +115,9 @@ public class EventLogProjection {
                 return found;
             }
             if (found != null) {
-                tools.put(aggregateId, found);
-                named.put(aggregateId, found);
+                if (!found.equals(tools.put(aggregateId, found))) {
+                    named.put(aggregateId, found); // new to the store: a later event that names it again writes nothing
+                }
                 return found;
             }
             return tools.get(aggregateId);
