@@ -50,8 +50,7 @@ class LocalRunScriptTest {
 
     @Test
     void theLocalRunIsPrivateToItsUser() throws Exception {
-        Map<String, Integer> ports = Map.of("OPSPLANE_PORT", freePort(), "OPSPLANE_COMMAND_SIDE_PORT", freePort(),
-                "OPSPLANE_QUERY_SIDE_PORT", freePort(), "OPSPLANE_STORE_PORT", freePort());
+        Map<String, Integer> ports = runPorts(freePorts(4));
         Process run = script(ports).start();
         List<String> output = new ArrayList<>();
         try {
@@ -100,8 +99,8 @@ class LocalRunScriptTest {
     @Test
     @Timeout(420)
     void aStartEndsWhatAKilledRunLeftAndASecondSignalStillStopsEverything() throws Exception {
-        Map<String, Integer> ports = Map.of("OPSPLANE_PORT", freePort(), "OPSPLANE_COMMAND_SIDE_PORT", freePort(),
-                "OPSPLANE_QUERY_SIDE_PORT", freePort(), "OPSPLANE_STORE_PORT", freePort());
+        List<Integer> free = freePorts(5);
+        Map<String, Integer> ports = runPorts(free);
         Path localRunJar;
         try (Stream<Path> jars = Files.list(ROOT.resolve("local-run").resolve("target"))) {
             localRunJar = jars.filter(jar -> jar.getFileName().toString().matches("local-run-.*-exec\\.jar")).findFirst()
@@ -109,7 +108,7 @@ class LocalRunScriptTest {
         }
         Process stale = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-jar", localRunJar.toString(), "store", "--data-dir", dataDir.toString(),
-                "--port", Integer.toString(freePort())).redirectErrorStream(true)
+                "--port", Integer.toString(free.get(4))).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("stale-store.log").toFile()).start();
         Files.createDirectories(dataDir.resolve("run"));
         Files.writeString(dataDir.resolve("run").resolve("store.pid"), stale.pid() + "\n");
@@ -245,9 +244,30 @@ class LocalRunScriptTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static Map<String, Integer> runPorts(List<Integer> free) {
+        return Map.of("OPSPLANE_PORT", free.get(0), "OPSPLANE_COMMAND_SIDE_PORT", free.get(1),
+                "OPSPLANE_QUERY_SIDE_PORT", free.get(2), "OPSPLANE_STORE_PORT", free.get(3));
+    }
+
+    /**
+     * Ports distinct from one another: every socket stays bound until all are chosen (a port closed at once can be
+     * handed out again by the next bind, and the script refuses two equal ports).
+     */
+    private static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            while (ports.size() < count) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                ports.add(socket.getLocalPort());
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
+
 }
