@@ -63,6 +63,11 @@ final class BsonTypes {
     private BsonTypes() {
     }
 
+    /** The size of a document encoded as BSON, in bytes. */
+    static int sizeOf(Document document) {
+        return encode(document).length;
+    }
+
     private static byte[] encode(Document document) {
         ByteBuf buffer = SCRATCH.get();
         buffer.clear();

@@ -10,6 +10,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -166,6 +168,40 @@ class EmbeddedStoreTest {
                 assertThat(bucket.get("round")).as("b%d", i).isEqualTo(i % 3 == 0 ? 24 : null);
             }
         }
+    }
+
+    /**
+     * The size a collection reports is counted when asked, not kept up at every write: it is the size of the
+     * documents as they are after inserts, updates and deletes, and after a reopen.
+     */
+    @Test
+    void aCollectionsReportedSizeIsThatOfItsDocumentsAsTheyAreNow() {
+        long sizeBefore;
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoDatabase database = client.getDatabase("opsplane");
+            MongoCollection<Document> nodes = database.getCollection("nodes");
+            nodes.insertMany(IntStream.range(0, 10).mapToObj(i -> new Document("_id", "n" + i).append("e", "x"))
+                    .toList());
+            long small = reportedSize(database, "nodes");
+            nodes.updateOne(new Document("_id", "n1"), new Document("$set", new Document("e", "x".repeat(1000))));
+            long grown = reportedSize(database, "nodes");
+            assertThat(grown - small).isEqualTo(999);
+            nodes.deleteOne(new Document("_id", "n2"));
+            sizeBefore = reportedSize(database, "nodes");
+            assertThat(sizeBefore).isLessThan(grown)
+                    .isEqualTo(nodes.find().into(new ArrayList<>()).stream()
+                            .mapToLong(document -> RawBsonDocument.parse(document.toJson())
+                                    .getByteBuffer().remaining()).sum());
+        }
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            assertThat(reportedSize(client.getDatabase("opsplane"), "nodes")).isEqualTo(sizeBefore);
+        }
+    }
+
+    private static long reportedSize(MongoDatabase database, String collection) {
+        return database.runCommand(new Document("collStats", collection)).get("size", Number.class).longValue();
     }
 
     @Test
