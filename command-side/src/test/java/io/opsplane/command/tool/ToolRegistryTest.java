@@ -29,6 +29,20 @@ class ToolRegistryTest {
         assertThat(ToolRegistry.isReservedName("opsplane.execution")).isTrue();
     }
 
+    @Test
+    void aToolsRefCarriesTheDigestOfTheSchemaItHasNowAskedAgainOrRebuilt() {
+        Tool tool = named("ops.ok");
+        String digest = CanonicalJson.digest(Schemas.parse("{\"type\":\"object\"}"));
+
+        assertThat(ToolRegistry.refOf(tool.descriptor()).schemaDigest()).isEqualTo(digest);
+        assertThat(ToolRegistry.refOf(tool.descriptor()).schemaDigest()).isEqualTo(digest);
+        ToolDescriptor changed = ToolDescriptor.builder("ops.ok").version("1").description("test")
+                .riskLevel(RiskLevel.LOW).inputSchema(Schemas.parse("{\"type\":\"object\",\"required\":[\"id\"]}"))
+                .outputSchema(Schemas.parse("{\"type\":\"object\"}")).timeout(Duration.ofSeconds(1)).build();
+        assertThat(ToolRegistry.refOf(changed).schemaDigest()).isNotEqualTo(digest)
+                .isEqualTo(CanonicalJson.digest(changed.inputSchema()));
+    }
+
     private static Tool named(String name) {
         return new Tool() {
             @Override
