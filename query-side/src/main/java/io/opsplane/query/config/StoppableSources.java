@@ -18,16 +18,26 @@ import java.util.concurrent.TimeUnit;
  * The event store as each projection processor reads it, with a position it can be told to stop after. A replay uses
  * it to bring a processor to exactly the position of another before it swaps generations, so that no event is
  * handled twice or missed by any projection of the processor; otherwise a processor reads the store unbounded.
+ * <p>
+ * A processor that has worked off everything and sees a new event waits {@link QueryProperties#projectionGather()}
+ * before it takes it, so that the events just behind it join the same batch: each batch costs its projections the
+ * same reads and writes (the documents it touches, its list nodes, its token) whether it holds one event or fifty,
+ * and one execution's events arrive over a few tens of milliseconds. A processor with a backlog never waits.
  */
 @Component
 public class StoppableSources {
 
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
+    private final long gatherNanos;
+
+    public StoppableSources(QueryProperties properties) {
+        this.gatherNanos = properties.projectionGather().toNanos();
+    }
 
     /** The source processor {@code processor} reads: {@code store}, stoppable by {@link #stopAfter}. */
     public StreamableMessageSource<TrackedEventMessage<?>> of(String processor,
                                                              StreamableMessageSource<TrackedEventMessage<?>> store) {
-        Source source = new Source(store);
+        Source source = new Source(store, gatherNanos);
         sources.put(processor, source);
         return source;
     }
@@ -57,10 +67,12 @@ public class StoppableSources {
     private static final class Source implements StreamableMessageSource<TrackedEventMessage<?>> {
 
         private final StreamableMessageSource<TrackedEventMessage<?>> store;
+        private final long gatherNanos;
         private volatile long limit = Long.MAX_VALUE;
 
-        Source(StreamableMessageSource<TrackedEventMessage<?>> store) {
+        Source(StreamableMessageSource<TrackedEventMessage<?>> store, long gatherNanos) {
             this.store = store;
+            this.gatherNanos = gatherNanos;
         }
 
         @Override
@@ -105,10 +117,15 @@ public class StoppableSources {
         @Override
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
             long deadline = System.nanoTime() + unit.toNanos(timeout);
+            boolean idle = source.gatherNanos > 0 && !events.hasNextAvailable();
             if (!events.hasNextAvailable(timeout, unit)) {
                 return false;
             }
             if (peek().isPresent()) {
+                if (idle) {
+                    // The first event after a quiet spell: let the ones right behind it arrive.
+                    TimeUnit.NANOSECONDS.sleep(source.gatherNanos);
+                }
                 return true;
             }
             // Held back: wait out the timeout as an idle store would, rather than have the processor spin.
