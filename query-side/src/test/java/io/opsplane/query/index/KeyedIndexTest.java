@@ -13,6 +13,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,6 +117,34 @@ class KeyedIndexTest {
                 1003L, 1002L, 1001L, 1000L);
         List<KeyedIndex.Entry> early = readEntries(new KeyedIndex.Page("all", true, null, null, 100L, 100));
         assertThat(early).extracting(KeyedIndex.Entry::key).containsExactly(4999L, 3999L, 2999L, 1999L, 999L);
+    }
+
+    /**
+     * A leaf holds each entry as its time under a field that spells key and id; leaves written before held an
+     * {@code {k, id, at}} document per entry. Both read alike, in one leaf too, and both are removed the same way.
+     */
+    @Test
+    void entriesAreTimesUnderTheirKeyAndIdAndLeavesOfTheEarlierFormReadAlike() {
+        index.apply(index.changes().add("all", 7, "new id", 1_007));
+        Document leaf = mongo.getCollection("lists").find(new Document("_id", "all|0|0")).first();
+        assertThat(leaf.get("e", Document.class)).containsExactly(Map.entry("7~bmV3IGlk", 1_007L));
+
+        // An entry of the earlier form, beside it in the same leaf and in a leaf of its own.
+        mongo.getCollection("lists").updateOne(new Document("_id", "all|0|0"), new Document("$set",
+                new Document("e.5~b2xk", new Document("k", 5L).append("id", "old").append("at", 1_005L))));
+        index.apply(index.changes().add("all", 600, "next", 1_600));
+        mongo.getCollection("lists").updateOne(new Document("_id", "all|0|2"), new Document("$set",
+                new Document("e.520~ZWFybGllcg", new Document("k", 520L).append("id", "earlier").append("at", 1_600L))));
+
+        assertThat(readEntries(new KeyedIndex.Page("all", true, null, null, null, 10))).containsExactly(
+                new KeyedIndex.Entry(600, "next", 1_600), new KeyedIndex.Entry(520, "earlier", 1_600),
+                new KeyedIndex.Entry(7, "new id", 1_007), new KeyedIndex.Entry(5, "old", 1_005));
+        assertThat(readEntries(new KeyedIndex.Page("all", false, null, 1_006L, 1_601L, 10)))
+                .extracting(KeyedIndex.Entry::id).containsExactly("new id", "earlier", "next");
+
+        index.apply(index.changes().remove("all", 5, "old").remove("all", 520, "earlier"));
+        assertThat(ids(index.read(new KeyedIndex.Page("all", true, null, null, null, 10))))
+                .containsExactly("next", "new id");
     }
 
     @Test
