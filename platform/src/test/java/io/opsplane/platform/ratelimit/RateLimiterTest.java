@@ -219,27 +219,36 @@ class RateLimiterTest {
         MutableClock clock = new MutableClock();
         BucketLimit limit = new BucketLimit(1, 37);
         RateLimiter one = limiter(first, clock);
+        // Twice as many requests as tokens, so that admitting too many fails rather than never ends.
         int admitted = 0;
-        while (one.tryTake("key:drained", limit).allowed()) {
-            admitted++;
+        for (int i = 0; i < 2 * 37; i++) {
+            admitted += one.tryTake("key:drained", limit).allowed() ? 1 : 0;
         }
         assertThat(admitted).isEqualTo(37);
         assertThat(limiter(second, clock).tryTake("key:drained", limit).allowed()).isFalse();
 
         // Two instances taking in turn: one's lease may outlive the bucket, but it is handed out, not lost.
         RateLimiter other = limiter(second, clock);
-        int byOne = 0;
-        int byOther = 0;
-        boolean oneAdmits = true;
-        boolean otherAdmits = true;
-        while (oneAdmits || otherAdmits) {
-            oneAdmits = one.tryTake("key:shared-drain", limit).allowed();
-            otherAdmits = other.tryTake("key:shared-drain", limit).allowed();
-            byOne += oneAdmits ? 1 : 0;
-            byOther += otherAdmits ? 1 : 0;
+        int byBoth = 0;
+        for (int i = 0; i < 37; i++) {
+            byBoth += one.tryTake("key:shared-drain", limit).allowed() ? 1 : 0;
+            byBoth += other.tryTake("key:shared-drain", limit).allowed() ? 1 : 0;
         }
-        assertThat(byOne + byOther).isEqualTo(37);
+        assertThat(byBoth).isEqualTo(37);
         assertThat(one.tryTake("key:shared-drain", limit).allowed()).isFalse();
+
+        // Below eight tokens a quarter is less than two: under demand each take still takes one token from the
+        // store, so what this instance is not asked for stays in the bucket for the others.
+        BucketLimit seven = new BucketLimit(1, 7);
+        for (int taken = 1; taken <= 3; taken++) {
+            assertThat(one.tryTake("key:last-seven", seven).allowed()).isTrue();
+            assertThat(other.peek("key:last-seven", seven).remaining()).isEqualTo(7 - taken);
+        }
+        int byTheOther = 0;
+        for (int i = 0; i < 2 * 7; i++) {
+            byTheOther += other.tryTake("key:last-seven", seven).allowed() ? 1 : 0;
+        }
+        assertThat(byTheOther).isEqualTo(4);
     }
 
     @Test
