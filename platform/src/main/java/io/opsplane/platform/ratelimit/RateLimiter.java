@@ -35,6 +35,17 @@ import java.util.concurrent.locks.LockSupport;
  * its swap fails, and the take reads the bucket and tries again. A refusal is never decided from memory
  * (another instance's writes only ever leave fewer tokens, but a refusal reads the bucket anyway, so the
  * {@code Retry-After} it reports is the bucket's own).
+ *
+ * <p>An instance that keeps being asked for one bucket takes several tokens in one compare-and-swap and hands the
+ * spare ones out from a local lease without a round trip; a request is still admitted only on a whole token that a
+ * successful compare-and-swap took from the shared bucket, so instances together never admit more than the bucket
+ * gave out. A lease is sized to the demand this instance sees: at the rate implied by the time since it was last
+ * asked for the bucket, as many tokens as it would hand out before the lease expires, at most {@code leaseMax}, and
+ * at most a quarter of what the bucket holds, so near exhaustion the bucket is taken one token at a time and no
+ * instance sits on the last tokens. A key asked for once a second or less often takes one token per request, as
+ * without leases. Unused leased tokens are dropped after {@value #LEASE_MILLIS} ms, not given back: at most
+ * {@code leaseMax - 1} tokens per bucket and instance go unused for at most that long (under-admission, never
+ * over-admission), and a leased token is admitted at most that long after the bucket gave it out.
  */
 public class RateLimiter {
 
@@ -50,11 +61,17 @@ public class RateLimiter {
     /** Buckets whose last version this instance remembers; beyond this, the least recently used are forgotten. */
     private static final int REMEMBERED_BUCKETS = 10_000;
     private static final int LOCK_STRIPES = 64;
+    /**
+     * How long leased tokens may be handed out: the bound on how long they can sit unused on one instance, short
+     * enough that what a quiet instance strands is back in the bucket's refill soon.
+     */
+    static final long LEASE_MILLIS = 1_000;
 
     private final MongoCollection<Document> buckets;
     private final MongoCollection<Document> rejections;
     private final Clock clock;
     private final int maxAttempts;
+    private final int leaseMax;
     private final Map<String, Known> known = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
@@ -63,15 +80,45 @@ public class RateLimiter {
     });
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
 
-    /** A bucket as this instance last wrote or read it. */
-    private record Known(long version, TokenBucket bucket) {
+    /**
+     * A bucket as this instance last wrote or read it, the tokens this instance took from it and has not handed
+     * out yet, and when this instance was last asked for one of its tokens.
+     */
+    private record Known(long version, TokenBucket bucket, Lease lease, long askedAtMillis) {
+
+        Known handOut(long nowMillis) {
+            return new Known(version, bucket, lease.handOut(), nowMillis);
+        }
     }
 
-    public RateLimiter(MongoTemplate mongo, Clock clock, int maxAttempts) {
+    /** Tokens already taken from the shared bucket by this instance, to be handed out before {@code expiresAtMillis}. */
+    private record Lease(int tokens, long expiresAtMillis) {
+
+        static final Lease NONE = new Lease(0, 0);
+
+        boolean hasToken(long nowMillis) {
+            return tokens > 0 && nowMillis < expiresAtMillis;
+        }
+
+        Lease handOut() {
+            return new Lease(tokens - 1, expiresAtMillis);
+        }
+    }
+
+    /**
+     * @param maxAttempts compare-and-swaps one request tries on a contended bucket before it is refused
+     * @param leaseMax    most tokens one compare-and-swap takes under demand (one admitted, the rest leased);
+     *                    1 takes one token per request
+     */
+    public RateLimiter(MongoTemplate mongo, Clock clock, int maxAttempts, int leaseMax) {
+        if (leaseMax < 1) {
+            throw new IllegalArgumentException("leaseMax must be at least 1, was " + leaseMax);
+        }
         this.buckets = mongo.getCollection(COLLECTION);
         this.rejections = mongo.getCollection(REJECTIONS_COLLECTION);
         this.clock = clock;
         this.maxAttempts = maxAttempts;
+        this.leaseMax = leaseMax;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -90,29 +137,40 @@ public class RateLimiter {
     }
 
     private RateLimitDecision take(String bucketId, BucketLimit limit) {
+        long askedAt = clock.millis();
+        Known remembered = known.get(bucketId);
+        if (remembered != null && remembered.lease().hasToken(askedAt)) {
+            Known after = remembered.handOut(askedAt);
+            known.put(bucketId, after);
+            return after.bucket().refilled(limit, askedAt).withLeased(after.lease().tokens(), limit)
+                    .decision(limit, true);
+        }
+        int demand = remembered == null ? 1 : expectedWithinLease(askedAt - remembered.askedAtMillis());
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
             long now = clock.millis();
             Known last = known.get(bucketId);
             if (last == null || !last.bucket().refilled(limit, now).hasToken()) {
                 Document stored = read(bucketId);
                 if (stored == null) {
-                    TokenBucket taken = TokenBucket.full(limit, now).take();
+                    TokenBucket full = TokenBucket.full(limit, now);
+                    int count = tokensToTake(full, demand);
+                    TokenBucket taken = full.take(count);
                     if (insert(bucketId, taken)) {
-                        known.put(bucketId, new Known(1L, taken));
-                        return taken.decision(limit, true);
+                        return admit(bucketId, limit, 1L, taken, count, now, askedAt);
                     }
                     continue;
                 }
                 last = new Known(stored.get("version", Number.class).longValue(),
                         new TokenBucket(stored.get("tokens", Number.class).doubleValue(),
-                                stored.get("updatedAt", Number.class).longValue()));
+                                stored.get("updatedAt", Number.class).longValue()), Lease.NONE, askedAt);
                 known.put(bucketId, last);
             }
             TokenBucket current = last.bucket().refilled(limit, now);
             if (!current.hasToken()) {
                 return current.decision(limit, false);
             }
-            TokenBucket taken = current.take();
+            int count = tokensToTake(current, demand);
+            TokenBucket taken = current.take(count);
             // findOneAndUpdate, not updateOne: on the embedded store updateOne's match and write are not
             // one atomic step, so two writers could both match the same version (seen: 51 of 50 admitted).
             Document before = buckets.findOneAndUpdate(
@@ -122,8 +180,7 @@ public class RateLimiter {
                             Updates.inc("version", 1L)),
                     new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE));
             if (before != null) {
-                known.put(bucketId, new Known(last.version() + 1, taken));
-                return taken.decision(limit, true);
+                return admit(bucketId, limit, last.version() + 1, taken, count, now, askedAt);
             }
             // Another instance wrote since: read the bucket again.
             known.remove(bucketId);
@@ -133,6 +190,33 @@ public class RateLimiter {
         }
         // Contention this heavy means the bucket is being drained far faster than it refills.
         return new RateLimitDecision(false, limit.perMinute(), 0, 1, 1);
+    }
+
+    /**
+     * Requests this instance can expect for a bucket while a lease taken now lives, judged from the time since the
+     * previous one, and at most {@code leaseMax}. At a steady rate a lease of that size is handed out before it
+     * expires, at every rate: sizing by rate rather than by a yes-or-no threshold keeps that true, and keeps what a
+     * request costs from jumping when requests arrive a little slower.
+     */
+    private int expectedWithinLease(long sincePreviousMillis) {
+        return (int) Math.min(leaseMax, LEASE_MILLIS / Math.max(1, sincePreviousMillis));
+    }
+
+    /**
+     * The demand, but never more than a quarter of what the bucket holds, and at least the one token this request
+     * needs: a full bucket is leased from in steps, a nearly empty one one token at a time, so that the last tokens
+     * go to whichever instance is asked for them, not to one that happened to lease them.
+     */
+    private static int tokensToTake(TokenBucket current, int demand) {
+        return (int) Math.max(1, Math.min(demand, Math.floor(current.tokens() / 4)));
+    }
+
+    /** Remembers a successful take of {@code count} tokens: one admits this request, the rest are leased. */
+    private RateLimitDecision admit(String bucketId, BucketLimit limit, long version, TokenBucket taken, int count,
+                                    long now, long askedAt) {
+        Lease lease = count > 1 ? new Lease(count - 1, now + LEASE_MILLIS) : Lease.NONE;
+        known.put(bucketId, new Known(version, taken, lease, askedAt));
+        return taken.withLeased(lease.tokens(), limit).decision(limit, true);
     }
 
     /** What the bucket holds now, without taking anything (for reporting). */

@@ -29,7 +29,21 @@ record TokenBucket(double tokens, long updatedAtMillis) {
     }
 
     TokenBucket take() {
-        return new TokenBucket(tokens - 1.0, updatedAtMillis);
+        return take(1);
+    }
+
+    /** The bucket after {@code count} whole tokens are taken; the caller has checked that they are there. */
+    TokenBucket take(int count) {
+        return new TokenBucket(tokens - count, updatedAtMillis);
+    }
+
+    /**
+     * The bucket as the requests one instance serves see it: its own tokens and the {@code leased} ones that
+     * instance already took from it, never more than the bucket's capacity (a lease taken just before the bucket
+     * refilled is not more room than a full bucket).
+     */
+    TokenBucket withLeased(int leased, BucketLimit limit) {
+        return new TokenBucket(Math.min(limit.burst(), tokens + leased), updatedAtMillis);
     }
 
     /** What to report for this bucket, already refilled, after admitting or refusing a request. */

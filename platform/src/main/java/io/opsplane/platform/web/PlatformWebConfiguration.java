@@ -127,7 +127,7 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
 
     @Bean
     RateLimiter rateLimiter(MongoTemplate mongo, Clock clock, RateLimitProperties properties) {
-        return new RateLimiter(mongo, clock, properties.maxCasAttempts());
+        return new RateLimiter(mongo, clock, properties.maxCasAttempts(), properties.leaseMax());
     }
 
     /** After authentication (it needs the key), before the guards, so that their errors carry the headers. */
