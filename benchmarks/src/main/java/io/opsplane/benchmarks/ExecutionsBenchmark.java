@@ -58,6 +58,9 @@ public final class ExecutionsBenchmark {
             {"tool":"tenant.onboard","mode":"plan","reason":"executions benchmark","input":{"tenantId":"bench-%d",\
             "companyName":"Bench %d","adminEmail":"ops+%d@example.com","priceId":"price_bench"}}""";
     private static final int PHASE_SECONDS = 60;
+    private static final int SETTLE_SECONDS = 30;
+    /** Below this share of one core the system counts as idle between phases (its pollers and timers use 20-25 %). */
+    private static final int IDLE_PERCENT = 35;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -202,6 +205,9 @@ public final class ExecutionsBenchmark {
      */
     private Result run(String name, IntFunction<HttpRequest> request, int expected, int clients, int requests,
                        int seconds) throws Exception {
+        if (!name.equals("warm-up")) {
+            settle();
+        }
         List<Long> nanos = new ArrayList<>();
         List<Long> toolMillis = new ArrayList<>();
         List<long[]> parts = new ArrayList<>();
@@ -350,6 +356,30 @@ public final class ExecutionsBenchmark {
 
     private static String abbreviate(String text) {
         return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    /**
+     * Waits, at most {@value #SETTLE_SECONDS} s, until the system's processes use less than {@value #IDLE_PERCENT} %
+     * of one core over a second, so that a phase is not charged the tail of the one before (the read side working
+     * off a burst, the store's housekeeping) and does not wait for a core behind it. The system's own idle work
+     * (pollers, timers) stays. Prints how long it waited.
+     */
+    private static void settle() throws InterruptedException {
+        if (cpuMillis().isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        long before = cpuMillis().values().stream().mapToLong(Long::longValue).sum();
+        boolean idle = false;
+        while (!idle && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = cpuMillis().values().stream().mapToLong(Long::longValue).sum();
+            idle = now - before < 10L * IDLE_PERCENT;
+            before = now;
+        }
+        System.out.printf("%-28s (%s after %.1f s)%n", "", idle ? "system idle" : "system still busy",
+                          (System.nanoTime() - started) / 1e9);
     }
 
     /** CPU time (user + system) of each process named in {@code bench.pids} so far, in ms; empty without it. */
