@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -139,7 +140,7 @@ class RateLimiterTest {
     @Test
     void whileNoOtherInstanceWritesTheBucketATakeIsOneStoreCommand() {
         MutableClock clock = new MutableClock();
-        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> commands = new CopyOnWriteArrayList<>();
         try (MongoClient counted = counting(commands)) {
             // Leasing off: every take goes to the store (with leases, see sequentialTakesUnderDemandLease…).
             RateLimiter limiter = limiter(counted, clock, 1);
@@ -193,7 +194,7 @@ class RateLimiterTest {
     @Test
     void sequentialTakesUnderDemandLeaseTokensAndCostFewerStoreCommands() {
         MutableClock clock = new MutableClock();
-        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> commands = new CopyOnWriteArrayList<>();
         try (MongoClient counted = counting(commands)) {
             RateLimiter limiter = limiter(counted, clock);
             BucketLimit limit = new BucketLimit(60, 100);
@@ -254,7 +255,7 @@ class RateLimiterTest {
     @Test
     void anExpiredLeasesTokensAreDroppedNotHandedOut() {
         MutableClock clock = new MutableClock();
-        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> commands = new CopyOnWriteArrayList<>();
         try (MongoClient counted = counting(commands)) {
             RateLimiter limiter = limiter(counted, clock);
             // One token a minute: the second the lease lives refills a sixtieth of one.
@@ -276,7 +277,7 @@ class RateLimiterTest {
     @Test
     void theLeaseIsSizedToWhatTheRateOfRequestsUsesBeforeItExpires() {
         MutableClock clock = new MutableClock();
-        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> commands = new CopyOnWriteArrayList<>();
         try (MongoClient counted = counting(commands)) {
             RateLimiter limiter = limiter(counted, clock);
             RateLimiter observer = limiter(second, clock);
