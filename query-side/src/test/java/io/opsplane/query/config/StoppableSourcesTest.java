@@ -35,6 +35,8 @@ class StoppableSourcesTest {
                 throw new IllegalStateException(e);
             }
         });
+        // The processor is idle: it waits for the store before the first event is there.
+        assertThat(store.waiting.await(30, TimeUnit.SECONDS)).isTrue();
         store.append(1);
         assertThat(store.firstSeen.await(30, TimeUnit.SECONDS)).isTrue();
         store.append(2);
@@ -81,6 +83,7 @@ class StoppableSourcesTest {
 
         private final LinkedBlockingDeque<TrackedEventMessage<?>> events = new LinkedBlockingDeque<>();
         private final CountDownLatch firstSeen = new CountDownLatch(1);
+        private final CountDownLatch waiting = new CountDownLatch(1);
 
         void append(long position) {
             events.add(new GenericTrackedEventMessage<>(new GlobalSequenceTrackingToken(position),
@@ -105,6 +108,9 @@ class StoppableSourcesTest {
 
         @Override
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
+            if (timeout > 0) {
+                waiting.countDown();
+            }
             long deadline = System.nanoTime() + unit.toNanos(timeout);
             while (events.isEmpty()) {
                 if (System.nanoTime() >= deadline) {
