@@ -81,7 +81,7 @@ final class BsonH2Database extends H2Database {
 
             /*
              * The library keeps a running total of the documents' sizes for collStats: it encodes the document
-             * before and after every update to size it (a third of the store's update time under load) and writes
+             * before and after every update to size it (a fifth of the store's update time under load) and writes
              * the total into the collection's meta map on every write, one more map for each commit to save. Nothing
              * here asks for the total often, so it is counted when asked instead.
              */
