@@ -28,10 +28,6 @@ record TokenBucket(double tokens, long updatedAtMillis) {
         return tokens >= 1.0;
     }
 
-    TokenBucket take() {
-        return take(1);
-    }
-
     /** The bucket after {@code count} whole tokens are taken; the caller has checked that they are there. */
     TokenBucket take(int count) {
         return new TokenBucket(tokens - count, updatedAtMillis);

@@ -10,7 +10,7 @@ class TokenBucketTest {
 
     @Test
     void aNewBucketIsFullAndReportsTheRemainderAfterATake() {
-        TokenBucket taken = TokenBucket.full(SIXTY_A_MINUTE_BURST_TEN, 0).take();
+        TokenBucket taken = TokenBucket.full(SIXTY_A_MINUTE_BURST_TEN, 0).take(1);
         RateLimitDecision decision = taken.decision(SIXTY_A_MINUTE_BURST_TEN, true);
         assertThat(decision.limit()).isEqualTo(60);
         assertThat(decision.remaining()).isEqualTo(9);
