@@ -63,9 +63,9 @@ final class BsonTypes {
     private BsonTypes() {
     }
 
-    /** The size of a document encoded as BSON, in bytes. */
+    /** The size of a stored document encoded as BSON, in bytes, from its remembered encoding where there is one. */
     static int sizeOf(Document document) {
-        return encode(document).length;
+        return ((DocumentType) DOCUMENTS).bytesOf(document).length;
     }
 
     private static byte[] encode(Document document) {
