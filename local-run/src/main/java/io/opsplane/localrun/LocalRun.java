@@ -3,25 +3,23 @@ package io.opsplane.localrun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The processes {@code ./opsplane run} starts besides the two applications:
+ * The embedded store as a process of its own, for a side run apart from {@code ./opsplane run} (which runs the store
+ * in its one process) and for tests that end it the hard way:
  * <pre>
  *   store   --data-dir DIR --port N                       the on-disk embedded store
- *   gateway --port N --command-url URL --query-url URL     the single base URL
  * </pre>
- * Each runs until SIGTERM (or Ctrl-C), then shuts down cleanly; each logs one line when ready.
+ * It runs until SIGTERM (or Ctrl-C), then shuts down cleanly; it logs one line when ready.
  */
 public final class LocalRun {
 
     private static final String USAGE = """
-            usage: LocalRun store   --data-dir DIR --port N
-                   LocalRun gateway --port N --command-url URL --query-url URL""";
+            usage: LocalRun store --data-dir DIR --port N""";
 
     private LocalRun() {
     }
@@ -41,8 +39,6 @@ public final class LocalRun {
             options = options(args);
             switch (args[0]) {
                 case "store" -> runStore(Path.of(required(options, "data-dir")), port(options));
-                case "gateway" -> runGateway(port(options),
-                        URI.create(required(options, "command-url")), URI.create(required(options, "query-url")));
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (IllegalArgumentException e) {
@@ -60,12 +56,6 @@ public final class LocalRun {
         EmbeddedStore store = EmbeddedStore.onDisk(dataDir, port);
         untilTerminated("store", store, () -> log().info("Embedded store ready on {} (file {})",
                 store.connectionString(), store.file()));
-    }
-
-    private static void runGateway(int port, URI commandSide, URI querySide) throws InterruptedException {
-        Gateway gateway = Gateway.start(port, commandSide, querySide);
-        untilTerminated("gateway", gateway, () -> log().info("Gateway ready on http://127.0.0.1:{} (command side {}, query side {})",
-                gateway.port(), commandSide, querySide));
     }
 
     private static void untilTerminated(String name, AutoCloseable resource, Runnable announceReady) throws InterruptedException {

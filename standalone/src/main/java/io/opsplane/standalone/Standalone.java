@@ -2,14 +2,13 @@ package io.opsplane.standalone;
 
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.localrun.EmbeddedStore;
-import io.opsplane.localrun.Gateway;
 import io.opsplane.query.QuerySideApplication;
+import io.opsplane.standalone.SharedTomcat.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,14 +18,14 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole system in one process, as {@code ./opsplane run} starts it: the on-disk embedded store (unless
- * {@code OPSPLANE_MONGODB_URI} names a MongoDB), the command side, the query side and the gateway that gives them
- * one base URL. One JVM on a small machine compiles the shared code once and keeps one set of background threads,
- * where four processes each paid for their own; every component still talks to the others as it does when they
- * are deployed apart (the store over the MongoDB wire protocol, the gateway over HTTP), so the local run exercises
- * the same paths as production, where the two sides are separate deployables (docker-compose.yml).
+ * {@code OPSPLANE_MONGODB_URI} names a MongoDB), the command side and the query side, both served by one Tomcat
+ * ({@link SharedTomcat}) whose base URL hands each request to its side in process. One JVM on a small machine
+ * compiles the shared code once and keeps one set of background threads, where four processes each paid for their
+ * own. The sides still reach the store over the MongoDB wire protocol, as when they are deployed apart
+ * (docker-compose.yml, where a reverse proxy gives them one base URL).
  *
- * <p>Everything listens on 127.0.0.1 only. A SIGTERM (or Ctrl-C) stops the gateway, then both sides, then the
- * store, so the store closes its file after the last event was written.
+ * <p>Everything listens on 127.0.0.1 only. A SIGTERM (or Ctrl-C) closes the base URL, then stops both sides, then
+ * the store, so the store closes its file after the last event was written.
  */
 public final class Standalone implements AutoCloseable {
 
@@ -69,7 +68,7 @@ public final class Standalone implements AutoCloseable {
         stopped.await();
     }
 
-    /** Starts the store (or uses the configured MongoDB), both sides and the gateway, in that order. */
+    /** Starts the store (or uses the configured MongoDB), both sides and the base URL, in that order. */
     void start(Options options) {
         String mongoUri = options.mongoUri();
         if (mongoUri == null) {
@@ -80,22 +79,24 @@ public final class Standalone implements AutoCloseable {
         }
         // From here on the sides configure logging (Spring Boot warns about this property and ignores it).
         System.clearProperty("logback.configurationFile");
+        SharedTomcat tomcat = SharedTomcat.start();
+        started.add(tomcat);
         // Arguments, not builder properties: those are defaults that each side's own configuration file overrides.
-        ConfigurableApplicationContext commandSide = side(CommandSideApplication.builder(), options.commandPort(),
-                mongoUri, options.dataDir());
-        ConfigurableApplicationContext querySide = side(QuerySideApplication.builder(), options.queryPort(),
-                mongoUri, options.dataDir());
-        Gateway gateway = Gateway.start(options.port(), URI.create("http://127.0.0.1:" + options.commandPort()),
-                URI.create("http://127.0.0.1:" + options.queryPort()));
-        started.add(gateway);
-        log().info("Opsplane ready on http://127.0.0.1:{} (command side {}, query side {})", gateway.port(),
+        ConfigurableApplicationContext commandSide = side(tomcat, Side.COMMAND, CommandSideApplication.builder(),
+                options.commandPort(), mongoUri, options.dataDir());
+        ConfigurableApplicationContext querySide = side(tomcat, Side.QUERY, QuerySideApplication.builder(),
+                options.queryPort(), mongoUri, options.dataDir());
+        tomcat.open(options.port());
+        // Closed first: no request reaches a side that is stopping.
+        started.add(tomcat::closeBaseUrl);
+        log().info("Opsplane ready on http://127.0.0.1:{} (command side {}, query side {})", tomcat.port(),
                 port(commandSide), port(querySide));
     }
 
-    private ConfigurableApplicationContext side(SpringApplicationBuilder application, int port, String mongoUri,
-                                                Path dataDir) {
+    private ConfigurableApplicationContext side(SharedTomcat tomcat, Side side, SpringApplicationBuilder application,
+                                                int port, String mongoUri, Path dataDir) {
         // This class stops the sides in order; their own shutdown hooks would race it (and the store's close).
-        ConfigurableApplicationContext context = application.registerShutdownHook(false).run(
+        ConfigurableApplicationContext context = tomcat.run(side, application.registerShutdownHook(false),
                 "--server.port=" + port, "--server.address=" + LOOPBACK, "--spring.mongodb.uri=" + mongoUri,
                 "--opsplane.data-dir=" + dataDir,
                 // The store shares this JVM's logging: its per-command lines are noise here (as in LocalRun's own).
@@ -111,7 +112,10 @@ public final class Standalone implements AutoCloseable {
         return context.getEnvironment().getProperty("local.server.port");
     }
 
-    /** Stops what started, the last started first: the gateway, the query side, the command side, the store. */
+    /**
+     * Stops what started, the last started first: the base URL, the query side, the command side, Tomcat, the
+     * store.
+     */
     @Override
     public synchronized void close() {
         for (int i = started.size() - 1; i >= 0; i--) {

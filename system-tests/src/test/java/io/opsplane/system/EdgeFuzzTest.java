@@ -77,7 +77,7 @@ class EdgeFuzzTest {
                 List<Future<?>> sent = new ArrayList<>();
                 for (MalformedRequests.Probe probe : probes) {
                     sent.add(senders.submit(() -> {
-                        RawHttp.Answer answer = RawHttp.exchange(system.gatewayPort(), probe.bytes(), CLIENT_TIMEOUT_MILLIS);
+                        RawHttp.Answer answer = RawHttp.exchange(system.basePort(), probe.bytes(), CLIENT_TIMEOUT_MILLIS);
                         judge(probe, answer).ifPresent(failures::add);
                         return null;
                     }));

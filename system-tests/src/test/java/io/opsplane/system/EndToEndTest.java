@@ -149,7 +149,7 @@ class EndToEndTest {
     }
 
     @Test
-    void theGatewayRoutesUnknownRoutesAndMethodsToProblemAnswers() throws Exception {
+    void theBaseUrlRoutesUnknownRoutesAndMethodsToProblemAnswers() throws Exception {
         HttpResponse<String> missing = system.get("/v1/does-not-exist", system.adminKey());
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(missing.body()).path("code").asText()).isEqualTo("not_found");

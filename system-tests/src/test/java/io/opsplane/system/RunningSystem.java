@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.localrun.EmbeddedStore;
-import io.opsplane.localrun.Gateway;
 import io.opsplane.query.QuerySideApplication;
+import io.opsplane.standalone.SharedTomcat;
+import io.opsplane.standalone.SharedTomcat.Side;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * The whole system in one JVM, as {@code ./opsplane run} assembles it from processes: an
- * embedded store, the command side, the query side and the gateway that is the single base URL.
+ * embedded store, and the command side and the query side in one Tomcat whose base URL routes to them, as
+ * {@code ./opsplane run} starts them.
  */
 final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
@@ -35,7 +37,7 @@ final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllC
     private EmbeddedStore store;
     private ConfigurableApplicationContext commandSide;
     private ConfigurableApplicationContext querySide;
-    private Gateway gateway;
+    private SharedTomcat tomcat;
     private String adminKey;
     /** For {@link #perClass}: the data directory it made, and the command side's arguments. */
     private Path ownDataDir;
@@ -79,14 +81,14 @@ final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllC
     private void launch(Path dataDir, String[] bothSidesArguments, String... commandSideArguments) throws IOException {
         store = EmbeddedStore.inMemory();
         String uri = "--spring.mongodb.uri=" + store.connectionString() + "/opsplane";
-        commandSide = CommandSideApplication.builder().run(Stream.of(
+        tomcat = SharedTomcat.start();
+        commandSide = tomcat.run(Side.COMMAND, CommandSideApplication.builder(), Stream.of(
                 Stream.of("--server.port=0", uri, "--opsplane.data-dir=" + dataDir), Stream.of(bothSidesArguments),
                 Stream.of(commandSideArguments)).flatMap(s -> s).toArray(String[]::new));
-        querySide = QuerySideApplication.builder().run(Stream.concat(
+        querySide = tomcat.run(Side.QUERY, QuerySideApplication.builder(), Stream.concat(
                 Stream.of("--server.port=0", uri, "--opsplane.data-dir=" + dataDir), Stream.of(bothSidesArguments))
                 .toArray(String[]::new));
-        gateway = Gateway.start(0, URI.create("http://127.0.0.1:" + port(commandSide)),
-                URI.create("http://127.0.0.1:" + port(querySide)));
+        tomcat.open(0);
         adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
     }
 
@@ -105,8 +107,8 @@ final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllC
         return system;
     }
 
-    int gatewayPort() {
-        return gateway.port();
+    int basePort() {
+        return tomcat.port();
     }
 
 
@@ -115,7 +117,7 @@ final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllC
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + gateway.port();
+        return "http://127.0.0.1:" + tomcat.port();
     }
 
     HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
@@ -161,7 +163,7 @@ final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllC
         return querySide;
     }
 
-    /** The base URLs of the command side and of the query side themselves, bypassing the gateway. */
+    /** The base URLs of the command side and of the query side themselves, bypassing the base URL. */
     String commandSideUrl() {
         return "http://127.0.0.1:" + port(commandSide);
     }
@@ -191,7 +193,8 @@ final class RunningSystem implements AutoCloseable, BeforeAllCallback, AfterAllC
     @Override
     public void close() {
         // In reverse order of start, whatever had started (a start that failed half-way leaves the rest null).
-        for (AutoCloseable part : new AutoCloseable[]{gateway, querySide, commandSide, store}) {
+        AutoCloseable baseUrl = tomcat == null ? null : tomcat::closeBaseUrl;
+        for (AutoCloseable part : new AutoCloseable[]{baseUrl, querySide, commandSide, tomcat, store}) {
             if (part != null) {
                 try {
                     part.close();

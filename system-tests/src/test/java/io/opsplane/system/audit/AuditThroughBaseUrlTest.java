@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.eventstore.audit.ExportVerifier;
 import io.opsplane.localrun.EmbeddedStore;
-import io.opsplane.localrun.Gateway;
 import io.opsplane.query.QuerySideApplication;
+import io.opsplane.standalone.SharedTomcat;
+import io.opsplane.standalone.SharedTomcat.Side;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stream, in the event log with its stored hash, in metrics, in an export that verifies offline, and survives a
  * replay; webhooks are registered on one side and listed by the other.
  */
-class AuditThroughGatewayTest {
+class AuditThroughBaseUrlTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -46,18 +47,18 @@ class AuditThroughGatewayTest {
     private static EmbeddedStore store;
     private static ConfigurableApplicationContext commandSide;
     private static ConfigurableApplicationContext querySide;
-    private static Gateway gateway;
+    private static SharedTomcat tomcat;
     private static String key;
 
     @BeforeAll
     static void start() throws Exception {
         store = EmbeddedStore.inMemory();
         String uri = "--spring.mongodb.uri=" + store.connectionString() + "/opsplane";
-        commandSide = CommandSideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
-        querySide = QuerySideApplication.builder().run("--server.port=0", uri, "--opsplane.data-dir=" + dataDir,
+        tomcat = SharedTomcat.start();
+        commandSide = tomcat.run(Side.COMMAND, CommandSideApplication.builder(), "--server.port=0", uri, "--opsplane.data-dir=" + dataDir);
+        querySide = tomcat.run(Side.QUERY, QuerySideApplication.builder(), "--server.port=0", uri, "--opsplane.data-dir=" + dataDir,
                 "--opsplane.audit.seal-interval=100ms", "--opsplane.stream.poll-interval=20ms");
-        gateway = Gateway.start(0, URI.create("http://127.0.0.1:" + port(commandSide)),
-                URI.create("http://127.0.0.1:" + port(querySide)));
+        tomcat.open(0);
         key = Files.readString(dataDir.resolve("admin-key")).trim();
         Instant deadline = Instant.now().plusSeconds(30);
         while (get("/v1/events?limit=1").statusCode() == 401 && Instant.now().isBefore(deadline)) {
@@ -67,9 +68,10 @@ class AuditThroughGatewayTest {
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        tomcat.closeBaseUrl();
         querySide.close();
         commandSide.close();
+        tomcat.close();
         store.close();
     }
 
@@ -96,7 +98,7 @@ class AuditThroughGatewayTest {
         String idLine = null;
         while (idLine == null) {
             String line = lines.poll(15, TimeUnit.SECONDS);
-            assertThat(line).as("the planned event on the stream through the gateway").isNotNull();
+            assertThat(line).as("the planned event on the stream through the base URL").isNotNull();
             if (line.startsWith("id:")) {
                 idLine = line;
             }
@@ -156,15 +158,11 @@ class AuditThroughGatewayTest {
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tomcat.port() + path))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int port(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 }
