@@ -151,22 +151,28 @@ public class ExecutionService {
      *
      * @return the run on this node, or nothing when the execution existed already
      */
-    private Optional<CompletableFuture<Void>> requestAndRun(RequestExecutionCommand request, Tool tool,
-                                                            JsonNode input, AuthenticatedKey key,
-                                                            boolean storedSecrets) {
+    private Optional<CompletableFuture<Optional<RecordedExecution>>> requestAndRun(RequestExecutionCommand request,
+                                                                                   Tool tool, JsonNode input,
+                                                                                   AuthenticatedKey key,
+                                                                                   boolean storedSecrets) {
+        ToolRunner.Appended appended = runner.keepAppended(request.executionId());
         boolean created;
         try {
             created = create(new RequestAndStartExecutionCommand(request, runner.runnerName()), request.executionId(),
                     stored -> ToolRequests.executionHashAs(stored, request.tool().name(), ExecutionMode.EXECUTE,
                             request.input(), request.reason()));
         } catch (RuntimeException e) {
+            appended.stop();
             if (storedSecrets) {
                 vault.forget(request.executionId());
             }
             throw e;
         }
-        return created ? Optional.of(runner.runAccepted(request.executionId(), tool, input, key.keyId()))
-                : Optional.empty();
+        if (!created) {
+            appended.stop();
+            return Optional.empty();
+        }
+        return Optional.of(runner.runAccepted(request.executionId(), tool, input, key.keyId(), appended));
     }
 
     /**
@@ -283,7 +289,7 @@ public class ExecutionService {
             budgets.spendApproved(request.tool(), input, executionId);
         }
         approvals.beginExecution(requestId);
-        Optional<CompletableFuture<Void>> run;
+        Optional<CompletableFuture<Optional<RecordedExecution>>> run;
         try {
             ApprovalRequests.Claim claim = approvals.claim(requestId, input, key);
             boolean storedSecrets = vault.putIfAbsent(executionId,
@@ -293,7 +299,15 @@ public class ExecutionService {
         } finally {
             approvals.endExecution(requestId);
         }
-        return answer(executionId, run, wait);
+        // An approved execution still answers with a read: issue 13 moved only a direct request's own run onto
+        // the events it appended, and left this path as it was.
+        return answer(executionId, run.map(ExecutionService::endOnly), wait);
+    }
+
+    /** The end of a run, without the execution as it told it. */
+    private static CompletableFuture<Optional<RecordedExecution>> endOnly(
+            CompletableFuture<Optional<RecordedExecution>> run) {
+        return run.thenApply(told -> Optional.empty());
     }
 
     /**
@@ -346,19 +360,26 @@ public class ExecutionService {
     }
 
     /**
-     * Answers with a run of this node: waits for its end (at most {@code wait}) and reads the execution once,
-     * instead of reading it while it runs and again when it ends.
+     * Answers with a run of this node: waits for its end (at most {@code wait}), then answers with the execution as
+     * the run's own appends told it, or else reads it once, instead of reading it while it runs and again when it
+     * ends. A read answers whenever the run did not tell it: the wait ran out, the outcome could not be recorded
+     * here, or the stream holds events this node did not append.
      */
-    private CompletableFuture<Outcome> answer(String executionId, Optional<CompletableFuture<Void>> run,
+    private CompletableFuture<Outcome> answer(String executionId,
+                                              Optional<CompletableFuture<Optional<RecordedExecution>>> run,
                                               Duration wait) {
         if (run.isEmpty()) {
             return answer(executionId, wait);
         }
         long started = System.nanoTime();
-        return run.get().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenCompose(ended -> {
-            Duration left = wait.minusNanos(System.nanoTime() - started);
-            return answer(executionId, left.isNegative() ? Duration.ZERO : left);
-        });
+        return run.get().completeOnTimeout(Optional.empty(), wait.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(told -> {
+                    if (told.isPresent()) {
+                        return CompletableFuture.completedFuture(new Outcome(told.get(), false));
+                    }
+                    Duration left = wait.minusNanos(System.nanoTime() - started);
+                    return answer(executionId, left.isNegative() ? Duration.ZERO : left);
+                });
     }
 
     private CompletableFuture<Outcome> answer(String executionId, Duration wait) {

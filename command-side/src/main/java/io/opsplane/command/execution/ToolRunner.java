@@ -21,8 +21,12 @@ import io.opsplane.command.tool.ToolJson;
 import io.opsplane.command.tool.ToolRegistry;
 import jakarta.annotation.PreDestroy;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.Registration;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -32,6 +36,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Set;
@@ -52,7 +57,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Normally the node that accepts an execution runs it at once ({@link #runAccepted}): the request and the claim
  * were one commit ({@link RequestAndStartExecutionCommand}, naming this node's runner), and the tool runs in the
  * bulkhead lane of its tool and API key ({@link ToolLanes}), so one key's or one tool's slow calls never queue
- * another's.
+ * another's. Such a run answers with the execution as the events this node appended tell it, from the request to
+ * the outcome ({@link #keepAppended}), so the answer needs no read of the stream.
  *
  * <p>The streaming processor is the recovery path. It sees every {@link ExecutionRequestedEvent}; an execution
  * this node ran and finished is skipped without a read, one still running here is waited for, and any other is
@@ -91,7 +97,10 @@ class ToolRunner {
     /** Sends the processor path's commands in units of work of their own (see the class comment). */
     private final ThreadPoolTaskExecutor recorders = ToolLanes.cachedPool("tool-recorder-");
     /** Executions running in this process, to the moment their outcome is recorded. */
-    private final Map<String, CompletableFuture<Void>> runningHere = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<RecordedExecution>>> runningHere = new ConcurrentHashMap<>();
+    /** The events this node appends for executions it is accepting or running, by execution. */
+    private final Map<String, Appended> appendedHere = new ConcurrentHashMap<>();
+    private final Registration appendsSeen;
     /** Executions this process ran and recorded an outcome for, the oldest forgotten first. */
     private final Set<String> finishedHere = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, false) {
@@ -102,13 +111,15 @@ class ToolRunner {
             }));
 
     ToolRunner(CommandGateway commands, ToolRegistry registry, SecretVault vault, ExecutionReader reader,
-               RunnerHeartbeats heartbeats, ToolLanes lanes) {
+               RunnerHeartbeats heartbeats, ToolLanes lanes, EventStore eventStore) {
         this.commands = commands;
         this.registry = registry;
         this.vault = vault;
         this.reader = reader;
         this.heartbeats = heartbeats;
         this.lanes = lanes;
+        // The store hands each commit's events to its subscribers once they are appended, on the appending thread.
+        this.appendsSeen = eventStore.subscribe(this::keep);
     }
 
     /** The name this node's runner records when it claims an execution. */
@@ -117,40 +128,81 @@ class ToolRunner {
     }
 
     /**
+     * Keeps, from now on, the events this node appends for {@code executionId}: called before the execution is
+     * requested, so that a run of it here ({@link #runAccepted}) can answer with them. When another caller keeps
+     * them already (a concurrent twin of the request), what is returned keeps nothing.
+     */
+    Appended keepAppended(String executionId) {
+        Appended appended = new Appended(executionId);
+        appendedHere.putIfAbsent(executionId, appended);
+        return appended;
+    }
+
+    private void keep(List<? extends EventMessage<?>> stored) {
+        for (EventMessage<?> event : stored) {
+            if (event instanceof DomainEventMessage<?> domain && domain.getAggregateIdentifier() != null) {
+                Appended appended = appendedHere.get(domain.getAggregateIdentifier());
+                if (appended != null) {
+                    appended.add(domain);
+                }
+            }
+        }
+    }
+
+    /**
      * Runs an execution that this node has just requested and claimed in one commit, in the lane of its tool and
      * API key. Returns at once; the outcome is recorded by the lane's thread.
      *
-     * @param input the input as given, secrets included (they never left this process)
-     * @return completes once the run has ended and its outcome is recorded (or could not be); completing it does
-     *         not affect the run
+     * @param input    the input as given, secrets included (they never left this process)
+     * @param appended the events kept since before the request ({@link #keepAppended})
+     * @return completes once the run has ended and its outcome is recorded (or could not be), with the execution
+     *         as the read would tell it then when this node's own events tell it whole (the request, the start,
+     *         the steps and the outcome, without a gap), else empty: then it must be read; completing it does not
+     *         affect the run
      */
-    CompletableFuture<Void> runAccepted(String executionId, Tool tool, JsonNode input, String apiKeyId) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Optional<RecordedExecution>> runAccepted(String executionId, Tool tool, JsonNode input,
+                                                               String apiKeyId, Appended appended) {
+        CompletableFuture<Optional<RecordedExecution>> done = new CompletableFuture<>();
         runningHere.put(executionId, done);
         ToolRef ref = ToolRegistry.refOf(tool.descriptor());
         try {
             lanes.submit(ref.name(), apiKeyId, () -> {
+                boolean recorded = false;
                 try {
                     ToolContext context = new ToolContext(executionId, "opsplane-" + executionId, 1,
                             new RecordedSteps(executionId, Map.of()));
                     execute(executionId, ref, tool, input, context);
                     finishedHere.add(executionId);
+                    recorded = true;
                 } catch (RuntimeException e) {
                     // The lease lapses with this node, or the recovery path finds no outcome and claims it again.
                     log.warn("Could not record the outcome of execution {}; the recovery path will take it over: {}",
                             executionId, e.toString());
                 } finally {
+                    List<DomainEventMessage<?>> events = appended.stop();
                     vault.forget(executionId);
                     runningHere.remove(executionId);
-                    done.complete(null);
+                    done.complete(recorded ? toldByAppends(executionId, events) : Optional.empty());
                 }
             });
         } catch (RuntimeException e) {
+            appended.stop();
             runningHere.remove(executionId);
-            done.complete(null);
+            done.complete(Optional.empty());
             throw e;
         }
         return done.copy();
+    }
+
+    /** The execution as this node's appends tell it, when they tell it whole and with an outcome. */
+    private Optional<RecordedExecution> toldByAppends(String executionId, List<DomainEventMessage<?>> events) {
+        try {
+            return reader.fromAppended(executionId, events).filter(e -> e.view().status().isTerminal());
+        } catch (RuntimeException e) {
+            log.warn("Could not tell execution {} from the events this node appended; it is read instead: {}",
+                    executionId, e.toString());
+            return Optional.empty();
+        }
     }
 
     @EventHandler
@@ -159,7 +211,7 @@ class ToolRunner {
         if (finishedHere.contains(executionId)) {
             return;
         }
-        CompletableFuture<Void> local = runningHere.get(executionId);
+        CompletableFuture<?> local = runningHere.get(executionId);
         if (local != null) {
             awaitLocal(local, event.tool());
             if (finishedHere.contains(executionId)) {
@@ -185,7 +237,7 @@ class ToolRunner {
         return runnerName().equals(execution.runner()) && !runningHere.containsKey(executionId);
     }
 
-    private static void awaitLocal(CompletableFuture<Void> local, ToolRef ref) throws InterruptedException {
+    private static void awaitLocal(CompletableFuture<?> local, ToolRef ref) throws InterruptedException {
         try {
             local.get(ref.timeoutMs() + OUTCOME_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -334,8 +386,30 @@ class ToolRunner {
                 .anyMatch(field -> SecretRedactor.REDACTED.equals(input.at(field).asText(null)));
     }
 
+    /** The events this node appends for one execution, in the order it appends them, while they are kept. */
+    final class Appended {
+
+        private final String executionId;
+        private final List<DomainEventMessage<?>> events = new ArrayList<>();
+
+        private Appended(String executionId) {
+            this.executionId = executionId;
+        }
+
+        private synchronized void add(DomainEventMessage<?> event) {
+            events.add(event);
+        }
+
+        /** Stops keeping them (nothing else stops it: call it once the execution is not run here, or has run). */
+        synchronized List<DomainEventMessage<?>> stop() {
+            appendedHere.remove(executionId, this);
+            return List.copyOf(events);
+        }
+    }
+
     @PreDestroy
     void stop() {
+        appendsSeen.cancel();
         workers.shutdown();
         recorders.shutdown();
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -226,9 +227,10 @@ class ToolRuntimeHttpTest {
                         {"error": {"code": "card_declined", "decline_code": "insufficient_funds", "type": "card_error",
                          "message": "Your card has insufficient funds."}}""")));
 
-        JsonNode failed = JSON.readTree(call("/v1/executions", adminKey, "{\"tool\":\"tenant.onboard\",\"input\":"
+        String answer = call("/v1/executions", adminKey, "{\"tool\":\"tenant.onboard\",\"input\":"
                 + "{\"tenantId\":\"hooli\",\"companyName\":\"Hooli\",\"adminEmail\":\"gavin@hooli.test\","
-                + "\"priceId\":\"price_Pro\"}}").body());
+                + "\"priceId\":\"price_Pro\"}}").body();
+        JsonNode failed = JSON.readTree(answer);
 
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         assertThat(failed.path("error").path("code").asText()).isEqualTo("card_declined");
@@ -236,6 +238,9 @@ class ToolRuntimeHttpTest {
                 .containsExactly("billing.customer=succeeded", "billing.subscription=failed",
                         "calendar.create=pending", "email.welcome=pending");
         assertThat(failed.path("steps").get(0).path("output").path("customerId").asText()).isEqualTo("cus_Hooli");
+        // Told by the run from the events it appended, steps included: the same bytes as a read of the stream.
+        assertThat(answer).isEqualTo(app.getBean(JsonMapper.class).writeValueAsString(
+                app.getBean(ExecutionReader.class).read(failed.path("executionId").asText()).orElseThrow().view()));
         providers.verify(0, postRequestedFor(urlPathEqualTo("/emails"))
                 .withRequestBody(matchingJsonPath("$.to[0]", equalTo("gavin@hooli.test"))));
     }
