@@ -54,16 +54,16 @@ class ExecutionPathHttpTest {
      * Store commands sent while serving one execution of {@code service.healthcheck}, from the request's arrival
      * to its answer: the one commit of request and start (a position reservation and an insert, 2) and the outcome's
      * append on the cached aggregate (2); the answer reads nothing, the run tells it from the events it appended
-     * (it read the stream once, 1 more, until 7 December 2026): 4, and 0.6 of room for what is bounded per second or
+     * (it read the stream once, 1 more, until 7 December 2026): 4, and 0.8 of room for what is bounded per second or
      * per few requests rather than paid by each (the authenticator's re-check of the key's events, the odd aggregate
      * the weak cache lost, and the rate limit's compare-and-swap, which takes up to 8 tokens at a time while requests
      * for the key follow each other within an eighth of a second, so about one request in eight pays it; measured
      * 4.3, 5.3 with the answer's read, 6.2 before tokens were leased; the lease shrinks if a loaded machine spaces the
-     * requests out, one token per request at a second apart, hence 0.6 of room, still less than any one command
-     * more per execution). Not counted: the credential row lookups, which the authenticator's cache bounds per
-     * second too.
+     * requests out, one token per request at a second apart: on a machine at load 7 the per-second share grew by
+     * ~0.45 over the 4.3 measured on a quiet one, hence 0.8 in all, still less than one command more per
+     * execution). Not counted: the credential row lookups, which the authenticator's cache bounds per second too.
      */
-    static final double EXECUTION_BUDGET = 4.6;
+    static final double EXECUTION_BUDGET = 4.8;
     /**
      * The same for a plan: the one append (2) and the answer's read (1), and the same room, which holds the rate
      * limit's share (measured 3.3, 4.15 before tokens were leased).
