@@ -163,8 +163,8 @@ public final class SharedTomcat implements AutoCloseable {
         // A processor that served an HTTP/0.9 request keeps answering the next connection's malformed request line
         // without a status line; a new processor per connection costs little and never does.
         connector.setProperty("processorCache", "0");
-        base = connector;
         openConnector(connector, "the base URL");
+        base = connector;
     }
 
     /** The base URL's port. */

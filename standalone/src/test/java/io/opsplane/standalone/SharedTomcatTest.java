@@ -133,6 +133,7 @@ class SharedTomcatTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> tomcat.open(taken.getLocalPort())).hasMessageContaining("port taken");
         }
+        assertThatThrownBy(tomcat::port).hasMessageContaining("not open");
         tomcat.open(0);
         assertThat(send("GET", base("/x")).body()).isEqualTo("query GET /x");
     }
