@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.opsplane.api.apikey.ActorKind;
 import io.opsplane.api.apikey.Scope;
 import io.opsplane.api.execution.ExecutionMode;
 import io.opsplane.api.execution.ExecutionStatus;
 import io.opsplane.api.execution.RequestAndStartExecutionCommand;
 import io.opsplane.api.execution.RequestExecutionCommand;
-import io.opsplane.command.CommandSideApplication;
-import io.opsplane.command.support.Credentials;
-import io.opsplane.command.support.JsonPost;
+import io.opsplane.command.support.CommandSideUnderTest;
 import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -22,12 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExecutionAnswerHttpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String SECRET = "tok-kept-out-of-the-answer";
     /** A JSON answer whose numbers a tool holds in other types than the store gives back (a float, a long). */
     private static final String STATUS_BODY = "{\"state\":\"green\",\"load\":0.25,\"uptimeMs\":86400000123,"
@@ -57,18 +50,13 @@ class ExecutionAnswerHttpTest {
 
     @TempDir
     static Path dataDir;
-    private static MongoServer store;
     private static HttpServer target;
-    private static ConfigurableApplicationContext app;
-    private static String base;
-    private static String adminKey;
+    private static CommandSideUnderTest side;
     private static String upUrl;
     private static String downUrl;
 
     @BeforeAll
     static void start() throws Exception {
-        store = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = store.bind();
         target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 20);
         target.createContext("/up", exchange -> answer(exchange, 200, STATUS_BODY));
         target.createContext("/down", exchange -> answer(exchange, 503, "{\"error\":\"maintenance\"}"));
@@ -85,14 +73,7 @@ class ExecutionAnswerHttpTest {
                     inputSchema: {type: object}
                     request: {method: GET, url: "%s"}
                 """.formatted(upUrl));
-        app = CommandSideApplication.builder().run(
-                "--server.port=0",
-                "--spring.mongodb.uri=mongodb://127.0.0.1:" + address.getPort() + "/opsplane",
-                "--opsplane.data-dir=" + dataDir,
-                "--opsplane.tools.file=" + tools);
-        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-        adminKey = Files.readString(dataDir.resolve("admin-key")).trim();
-        Credentials.awaitProjected(app, adminKey);
+        side = CommandSideUnderTest.start(dataDir, "opsplane.tools.file=" + tools);
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
@@ -106,9 +87,8 @@ class ExecutionAnswerHttpTest {
 
     @AfterAll
     static void stop() {
-        app.close();
+        side.close();
         target.stop(0);
-        store.shutdownNow();
     }
 
     @Test
@@ -154,20 +134,20 @@ class ExecutionAnswerHttpTest {
 
             assertThat(told).as("told by the run of %s", url).isPresent();
             assertThat(told.get().view().status()).isIn(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED);
-            assertThat(told).isEqualTo(app.getBean(ExecutionReader.class).read(executionId));
+            assertThat(told).isEqualTo(side.bean(ExecutionReader.class).read(executionId));
         }
     }
 
     /** Requests, claims and runs an execution as {@link ExecutionService} does, and returns what the run tells. */
     private static Optional<RecordedExecution> runHere(String executionId, JsonNode input) throws Exception {
-        ToolRequests.Checked checked = app.getBean(ToolRequests.class).check("service.healthcheck",
+        ToolRequests.Checked checked = side.bean(ToolRequests.class).check("service.healthcheck",
                 input, KEY, ExecutionMode.EXECUTE);
         RequestExecutionCommand request = new RequestExecutionCommand(executionId, checked.ref(),
                 checked.recordedInput(), "compare", KEY.actor(), null,
                 checked.executionHash(ExecutionMode.EXECUTE, "compare"), null, checked.tool().steps());
-        ToolRunner runner = app.getBean(ToolRunner.class);
+        ToolRunner runner = side.bean(ToolRunner.class);
         ToolRunner.Appended appended = runner.keepAppended(executionId);
-        app.getBean(CommandGateway.class).sendAndWait(new RequestAndStartExecutionCommand(request, runner.runnerName()));
+        side.bean(CommandGateway.class).sendAndWait(new RequestAndStartExecutionCommand(request, runner.runnerName()));
         return runner.runAccepted(executionId, checked.tool(), input, KEY.keyId(), appended).get(30, TimeUnit.SECONDS);
     }
 
@@ -176,14 +156,14 @@ class ExecutionAnswerHttpTest {
                 + "\"}}";
     }
 
-    private static HttpResponse<String> execute(String body) throws Exception {
-        return JsonPost.send(HTTP, base, "/v1/executions?wait=10", adminKey, body);
+    private static HttpResponse<String> execute(String body) {
+        return side.post("/v1/executions?wait=10", side.adminKey(), body);
     }
 
     /** The execution of {@code answer} as a read of its stream gives it now, written as the web layer writes it. */
     private static String asTheReadAnswers(HttpResponse<String> answer) throws IOException {
         String executionId = JSON.readTree(answer.body()).path("executionId").asText();
-        RecordedExecution read = app.getBean(ExecutionReader.class).read(executionId).orElseThrow();
-        return app.getBean(JsonMapper.class).writeValueAsString(read.view());
+        RecordedExecution read = side.bean(ExecutionReader.class).read(executionId).orElseThrow();
+        return side.bean(JsonMapper.class).writeValueAsString(read.view());
     }
 }
