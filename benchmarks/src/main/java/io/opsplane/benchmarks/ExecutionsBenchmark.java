@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ import java.util.regex.Pattern;
  * Arguments: base URL, admin key, command-side URL, query-side URL, then optionally clients for the loaded phases
  * (16), requests per phase (2000) and warm-up seconds (30). With {@code -Dbench.pids=store:123,command:456,...}
  * (Linux) it also reports the CPU time each of those processes spent per request, read from {@code /proc}: on a
- * machine shared with other work that is steadier than latency, which waits for the CPU as well.
+ * machine shared with other work that is steadier than latency, which waits for the CPU as well; and the warm-up
+ * goes on until those processes' JIT compilers are quiet.
  */
 public final class ExecutionsBenchmark {
 
@@ -61,6 +63,11 @@ public final class ExecutionsBenchmark {
     private static final int SETTLE_SECONDS = 30;
     /** Below this share of one core the system counts as idle between phases (its pollers and timers use 20-25 %). */
     private static final int IDLE_PERCENT = 35;
+    /** The warm-up ends once the JIT compilers use less than this share of one core over a round. */
+    private static final int JIT_QUIET_PERCENT = 10;
+    private static final int JIT_ROUND_SECONDS = 10;
+    /** At most this much warm-up beyond the fixed one, however busy the compilers stay. */
+    private static final int JIT_WARM_UP_SECONDS = 300;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -119,8 +126,9 @@ public final class ExecutionsBenchmark {
         };
         IntFunction<HttpRequest> refusedRequest = i -> bench.post("/v1/executions", "ops_not_a_key", execution);
 
-        // Uncounted: freshly started JVMs spend their first half minute compiling the hot path.
+        // Uncounted: a freshly started JVM spends its first minutes compiling the hot path.
         bench.run("warm-up", executeRequest, 200, clients, Integer.MAX_VALUE, warmUpSeconds);
+        warmUntilTheJitIsQuiet(bench, executeRequest, clients);
         bench.run("warm-up", planRequest, 200, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 3));
         bench.run("warm-up", refusedRequest, 401, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 6));
 
@@ -354,6 +362,72 @@ public final class ExecutionsBenchmark {
         return nanos / 1e6;
     }
 
+    /**
+     * Goes on with executions, {@value #JIT_ROUND_SECONDS} s at a time, until the system's JIT compilers used less
+     * than {@value #JIT_QUIET_PERCENT} % of one core over a round, or for at most {@value #JIT_WARM_UP_SECONDS} s:
+     * on two cores the compilers of one JVM holding store and both sides take a third of the CPU for the first
+     * minute or two of load, so a fixed half minute measured a system still compiling. Prints what it did. Without
+     * {@code bench.pids} (or off Linux) it does nothing.
+     */
+    private static void warmUntilTheJitIsQuiet(ExecutionsBenchmark bench, IntFunction<HttpRequest> request,
+                                               int clients) throws Exception {
+        if (jitMillis() < 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        long compiling = Long.MAX_VALUE;
+        while (compiling >= 10L * JIT_QUIET_PERCENT * JIT_ROUND_SECONDS
+               && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(JIT_WARM_UP_SECONDS)) {
+            long before = jitMillis();
+            bench.run("warm-up", request, 200, clients, Integer.MAX_VALUE, JIT_ROUND_SECONDS);
+            compiling = jitMillis() - before;
+        }
+        System.out.printf("%-28s (warm-up went on %.0f s more; the JIT compilers then used %.0f %% of a core)%n", "",
+                          (System.nanoTime() - started) / 1e9, compiling / (10.0 * JIT_ROUND_SECONDS));
+    }
+
+    /**
+     * CPU time of the JIT compiler threads ({@code C1}/{@code C2 CompilerThread}) of the processes in
+     * {@code bench.pids} so far, in ms; -1 when there is none to read (no {@code bench.pids}, or not Linux).
+     */
+    private static long jitMillis() {
+        long ticks = 0;
+        boolean any = false;
+        for (String entry : System.getProperty("bench.pids", "").split(",")) {
+            String[] nameAndPid = entry.split(":");
+            if (nameAndPid.length != 2) {
+                continue;
+            }
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", nameAndPid[1].trim(),
+                                                                                  "task"))) {
+                for (Path thread : threads) {
+                    try {
+                        String stat = Files.readString(thread.resolve("stat"));
+                        // The thread's name as the kernel keeps it, 15 characters: "C2 CompilerThre".
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                            ticks += ticks(stat);
+                        }
+                    } catch (IOException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+                any = true;
+            } catch (IOException | RuntimeException e) {
+                // the process is gone, or this is not Linux: leave it out
+            }
+        }
+        return any ? ticks * 10 : -1;
+    }
+
+    /** User and system CPU of a {@code /proc/.../stat} line, in clock ticks (100 per second on Linux). */
+    private static long ticks(String stat) {
+        // Fields after the command name, which is in parentheses and may hold spaces: utime is the 14th field of
+        // the line, stime the 15th.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     private static String abbreviate(String text) {
         return text == null || text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
@@ -393,11 +467,7 @@ public final class ExecutionsBenchmark {
             }
             try {
                 String stat = Files.readString(Path.of("/proc", nameAndPid[1].trim(), "stat"));
-                // Fields after the command name, which is in parentheses and may hold spaces: utime is the 14th
-                // field of the line, stime the 15th, both in clock ticks (100 per second on Linux).
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                cpu.put(nameAndPid[0].trim(), ticks * 10);
+                cpu.put(nameAndPid[0].trim(), ticks(stat) * 10);
             } catch (IOException | RuntimeException e) {
                 // the process is gone, or this is not Linux: leave it out
             }
