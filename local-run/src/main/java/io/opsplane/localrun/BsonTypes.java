@@ -3,6 +3,7 @@ package io.opsplane.localrun;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
@@ -12,9 +13,11 @@ import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -81,10 +84,6 @@ final class BsonTypes {
         return bytes;
     }
 
-    private static void writeDocument(WriteBuffer target, Document document) {
-        putBytes(target, encode(document));
-    }
-
     private static void putBytes(WriteBuffer target, byte[] bytes) {
         target.putVarInt(bytes.length).put(bytes);
     }
@@ -97,10 +96,6 @@ final class BsonTypes {
 
     private static Document decode(byte[] bytes) {
         return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bytes));
-    }
-
-    private static Document readDocument(ByteBuffer source) {
-        return decode(readBytes(source));
     }
 
     /** Documents, each encoded once per object however often its page is written ({@link EncodedDocuments}). */
@@ -168,16 +163,50 @@ final class BsonTypes {
             return memory;
         }
 
+        /**
+         * The keys' encodings, as for documents: every commit writes each changed page of an index whole, and the keys
+         * already in it are the same objects as at the previous commit. Only keys of immutable values are
+         * remembered; a key holding a document or a list could share it with a stored document the server updates in
+         * place.
+         */
+        private final EncodedDocuments<KeyValue> encoded = new EncodedDocuments<>();
+
         @Override
         public void write(WriteBuffer target, KeyValue key) {
-            List<Object> values = new ArrayList<>(key.size());
-            key.forEach(values::add);
-            writeDocument(target, new Document(VALUES, values));
+            putBytes(target, bytesOf(key));
+        }
+
+        byte[] bytesOf(KeyValue key) {
+            byte[] bytes = encoded.known(key);
+            if (bytes == null) {
+                List<Object> values = new ArrayList<>(key.size());
+                key.forEach(values::add);
+                bytes = encode(new Document(VALUES, values));
+                if (immutable(key)) {
+                    encoded.remember(key, bytes);
+                }
+            }
+            return bytes;
         }
 
         @Override
         public KeyValue read(ByteBuffer source) {
-            return new KeyValue((List<?>) readDocument(source).get(VALUES));
+            byte[] bytes = readBytes(source);
+            KeyValue key = new KeyValue((List<?>) decode(bytes).get(VALUES));
+            if (immutable(key)) {
+                encoded.remember(key, bytes);
+            }
+            return key;
+        }
+
+        private static boolean immutable(KeyValue key) {
+            for (Object value : key) {
+                if (!(value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                        || value instanceof UUID || value instanceof ObjectId || value instanceof Instant)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
