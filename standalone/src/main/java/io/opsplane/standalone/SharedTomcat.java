@@ -16,6 +16,7 @@ import org.apache.catalina.core.StandardWrapper;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.tomcat.util.buf.MessageBytes;
+import org.apache.tomcat.util.modeler.Registry;
 import io.opsplane.platform.problem.ProblemErrorReportValve;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +119,8 @@ public final class SharedTomcat implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create Tomcat's working directory", e);
         }
+        // As Boot does for its own Tomcat unless asked: no MBean per processor, which the base URL makes per request.
+        Registry.disableRegistry();
         SharedTomcat shared = new SharedTomcat(baseDir);
         shared.tomcat.setBaseDir(baseDir.toString());
         Engine engine = shared.tomcat.getEngine();
@@ -161,7 +164,8 @@ public final class SharedTomcat implements AutoCloseable {
         connector.setProperty("maxThreads", "400");
         connector.setProperty("acceptCount", "128");
         // A processor that served an HTTP/0.9 request keeps answering the next connection's malformed request line
-        // without a status line; a new processor per connection costs little and never does.
+        // without a status line; a new processor per request (a kept-alive connection releases its processor
+        // between requests) never does, and costs little with no MBean registry.
         connector.setProperty("processorCache", "0");
         openConnector(connector, "the base URL");
         base = connector;
@@ -177,21 +181,27 @@ public final class SharedTomcat implements AutoCloseable {
     }
 
     /**
-     * Stops listening on the base URL; exchanges in flight get a moment (Tomcat's executor shutdown), event streams
-     * end.
+     * Stops taking requests on the base URL: its port refuses new connections, and a new request on a connection
+     * already open is answered {@code 503}. Requests in flight go on to their answers, which the sides' graceful
+     * shutdown waits for (they count them as their own); the connector goes at {@link #close}, once the sides have
+     * stopped. Removing it here would interrupt the threads still serving them.
      */
     public synchronized void closeBaseUrl() {
+        Connector connector = base;
+        if (connector != null && connector.getState() == LifecycleState.STARTED) {
+            connector.pause();
+            connector.getProtocolHandler().closeServerSocketGraceful();
+        }
+    }
+
+    /** Removes the base URL, then stops Tomcat (and with it what is left of the sides); removes its working directory. */
+    @Override
+    public synchronized void close() {
         Connector connector = base;
         base = null;
         if (connector != null) {
             tomcat.getService().removeConnector(connector);
         }
-    }
-
-    /** Closes the base URL, then stops Tomcat (and with it what is left of the sides); removes its working directory. */
-    @Override
-    public synchronized void close() {
-        closeBaseUrl();
         try {
             if (tomcat.getServer().getState().isAvailable()) {
                 tomcat.getServer().stop();
@@ -276,14 +286,15 @@ public final class SharedTomcat implements AutoCloseable {
             host.setName(side.hostName);
             host.setAutoDeploy(false);
             // The context is configured (its customizers set the host's error report valve) before the host starts it.
-            prepareContext(host, initializers, new TempDirs(getPort()));
+            TempDirs tempDirs = new TempDirs(getPort());
+            prepareContext(host, initializers, tempDirs);
             tomcat.getEngine().addChild(host);
             Context context = (Context) host.findChildren()[0];
             rethrowStartupFailure(context);
             if (context.getState() != LifecycleState.STARTED) {
                 throw new WebServerException("the " + side.hostName + " side's web application did not start", null);
             }
-            return new SideServer(side, host, context, connector(getPort()));
+            return new SideServer(side, host, context, connector(getPort()), tempDirs);
         }
 
         /** A connector on 127.0.0.1:{@code port} with this side's settings, as Boot would give its own Tomcat. */
@@ -326,13 +337,16 @@ public final class SharedTomcat implements AutoCloseable {
         private final Host host;
         private final Context context;
         private final Connector ownPort;
+        /** The document root and the like Boot made for the context, removed when it is destroyed. */
+        private final TempDirs tempDirs;
         private volatile boolean stopped;
 
-        SideServer(Side side, Host host, Context context, Connector ownPort) {
+        SideServer(Side side, Host host, Context context, Connector ownPort, TempDirs tempDirs) {
             this.side = side;
             this.host = host;
             this.context = context;
             this.ownPort = ownPort;
+            this.tempDirs = tempDirs;
         }
 
         /** The side is ready: its own port opens, and the base URL may route to it. */
@@ -366,6 +380,7 @@ public final class SharedTomcat implements AutoCloseable {
         @Override
         public void shutDownGracefully(GracefulShutdownCallback callback) {
             ownPort.pause();
+            ownPort.getProtocolHandler().closeServerSocketGraceful();
             Thread waiting = new Thread(() -> {
                 while (!stopped && inFlight()) {
                     try {
@@ -375,7 +390,9 @@ public final class SharedTomcat implements AutoCloseable {
                         return;
                     }
                 }
-                callback.shutdownComplete(GracefulShutdownResult.IDLE);
+                // Stopped before the last request ended: the shutdown did not wait for it.
+                callback.shutdownComplete(inFlight() ? GracefulShutdownResult.REQUESTS_ACTIVE
+                        : GracefulShutdownResult.IDLE);
             }, side.hostName + "-graceful-shutdown");
             waiting.setDaemon(true);
             waiting.start();
@@ -405,6 +422,7 @@ public final class SharedTomcat implements AutoCloseable {
         public void destroy() {
             stop();
             tomcat.getEngine().removeChild(host);
+            tempDirs.cleanup();
         }
     }
 }

@@ -173,6 +173,30 @@ class SharedTomcatTest {
         assertThat(send("GET", own(query, "/x")).body()).isEqualTo("query GET /x");
     }
 
+    /** Closing the base URL stops new requests only: one being served gets its answer, its thread undisturbed. */
+    @Test
+    void aRequestInFlightWhenTheBaseUrlClosesIsStillAnswered() throws Exception {
+        tomcat.open(0);
+        Endpoints.slowEntered = new CountDownLatch(1);
+        Endpoints.slowRelease = new CountDownLatch(1);
+        String baseUrl = base("/slow");
+        String next = base("/x");
+        CompletableFuture<HttpResponse<String>> answer = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(Endpoints.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        tomcat.closeBaseUrl();
+        HttpClient fresh = HttpClient.newHttpClient();
+        assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(URI.create(next)).build(),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
+        Endpoints.slowRelease.countDown();
+
+        HttpResponse<String> slow = answer.get(20, TimeUnit.SECONDS);
+        assertThat(slow.statusCode()).isEqualTo(200);
+        assertThat(slow.body()).isEqualTo("command slow, not interrupted");
+    }
+
     private String base(String path) {
         return "http://127.0.0.1:" + tomcat.port() + path;
     }
@@ -225,6 +249,20 @@ class SharedTomcatTest {
 
         Endpoints(@Value("${side}") String side) {
             this.side = side;
+        }
+
+        static CountDownLatch slowEntered = new CountDownLatch(1);
+        static CountDownLatch slowRelease = new CountDownLatch(1);
+
+        @RequestMapping("/slow")
+        String slow() {
+            slowEntered.countDown();
+            try {
+                return slowRelease.await(15, TimeUnit.SECONDS) ? side + " slow, not interrupted" : side + " slow, timed out";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return side + " slow, interrupted";
+            }
         }
 
         @RequestMapping("/async")
