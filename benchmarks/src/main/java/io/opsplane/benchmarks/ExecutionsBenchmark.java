@@ -393,13 +393,8 @@ public final class ExecutionsBenchmark {
     private static long jitMillis() {
         long ticks = 0;
         boolean any = false;
-        for (String entry : System.getProperty("bench.pids", "").split(",")) {
-            String[] nameAndPid = entry.split(":");
-            if (nameAndPid.length != 2) {
-                continue;
-            }
-            try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", nameAndPid[1].trim(),
-                                                                                  "task"))) {
+        for (String pid : pids().values()) {
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", pid, "task"))) {
                 for (Path thread : threads) {
                     try {
                         String stat = Files.readString(thread.resolve("stat"));
@@ -459,20 +454,26 @@ public final class ExecutionsBenchmark {
     /** CPU time (user + system) of each process named in {@code bench.pids} so far, in ms; empty without it. */
     private static Map<String, Long> cpuMillis() {
         Map<String, Long> cpu = new LinkedHashMap<>();
-        String pids = System.getProperty("bench.pids", "");
-        for (String entry : pids.split(",")) {
-            String[] nameAndPid = entry.split(":");
-            if (nameAndPid.length != 2) {
-                continue;
-            }
+        pids().forEach((name, pid) -> {
             try {
-                String stat = Files.readString(Path.of("/proc", nameAndPid[1].trim(), "stat"));
-                cpu.put(nameAndPid[0].trim(), ticks(stat) * 10);
+                cpu.put(name, ticks(Files.readString(Path.of("/proc", pid, "stat"))) * 10);
             } catch (IOException | RuntimeException e) {
                 // the process is gone, or this is not Linux: leave it out
             }
-        }
+        });
         return cpu;
+    }
+
+    /** The system's processes, by name, from {@code -Dbench.pids=name:pid,...}. */
+    private static Map<String, String> pids() {
+        Map<String, String> pids = new LinkedHashMap<>();
+        for (String entry : System.getProperty("bench.pids", "").split(",")) {
+            String[] nameAndPid = entry.split(":");
+            if (nameAndPid.length == 2) {
+                pids.put(nameAndPid[0].trim(), nameAndPid[1].trim());
+            }
+        }
+        return pids;
     }
 
     /**
