@@ -176,7 +176,7 @@ final class BsonTypes {
             putBytes(target, bytesOf(key));
         }
 
-        byte[] bytesOf(KeyValue key) {
+        private byte[] bytesOf(KeyValue key) {
             byte[] bytes = encoded.known(key);
             if (bytes == null) {
                 List<Object> values = new ArrayList<>(key.size());

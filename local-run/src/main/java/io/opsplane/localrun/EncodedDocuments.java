@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The BSON of each stored document object, remembered while the object lives. MVStore pages are copy-on-write: a
+ * The BSON of each stored document object (and, through {@link BsonTypes}, of each unique-index key of immutable
+ * values), remembered while the object lives. MVStore pages are copy-on-write: a
  * commit writes every page it changed whole, so appending one document to a collection writes its leaf page again
  * with all the documents already in it. Those are the same objects as at the previous commit, so their encoding is
  * looked up here instead of being computed again: without this, re-encoding the unchanged neighbours of each write

@@ -106,6 +106,8 @@ public final class SharedTomcat implements AutoCloseable {
     private final Map<Connector, Side> sidePorts = new ConcurrentHashMap<>();
     private final Map<Side, SideServer> ready = new ConcurrentHashMap<>();
     private volatile Connector base;
+    /** The base URL takes no more requests ({@link #closeBaseUrl}); its connector goes at {@link #close}. */
+    private volatile boolean baseClosed;
 
     private SharedTomcat(Path baseDir) {
         this.baseDir = baseDir;
@@ -169,12 +171,13 @@ public final class SharedTomcat implements AutoCloseable {
         connector.setProperty("processorCache", "0");
         openConnector(connector, "the base URL");
         base = connector;
+        baseClosed = false;
     }
 
     /** The base URL's port. */
     public int port() {
         Connector connector = base;
-        if (connector == null) {
+        if (connector == null || baseClosed) {
             throw new IllegalStateException("the base URL is not open");
         }
         return connector.getLocalPort();
@@ -188,6 +191,7 @@ public final class SharedTomcat implements AutoCloseable {
      */
     public synchronized void closeBaseUrl() {
         Connector connector = base;
+        baseClosed = true;
         if (connector != null && connector.getState() == LifecycleState.STARTED) {
             connector.pause();
             connector.getProtocolHandler().closeServerSocketGraceful();

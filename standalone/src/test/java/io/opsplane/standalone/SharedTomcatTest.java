@@ -190,6 +190,7 @@ class SharedTomcatTest {
         HttpClient fresh = HttpClient.newHttpClient();
         assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(URI.create(next)).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(tomcat::port).isInstanceOf(IllegalStateException.class);
         Endpoints.slowRelease.countDown();
 
         HttpResponse<String> slow = answer.get(20, TimeUnit.SECONDS);
