@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A MongoDB-wire server in this JVM (mongo-java-server), for the local run and for tests.
@@ -49,6 +50,8 @@ public final class EmbeddedStore implements AutoCloseable {
 
     private final MongoServer server;
     private final MongoBackend backend;
+    /** The on-disk store's backend; {@code null} in memory. */
+    private final CommitOnWriteH2Backend onDisk;
     private final InetSocketAddress address;
     private final Path file;
     private final String password;
@@ -56,6 +59,7 @@ public final class EmbeddedStore implements AutoCloseable {
 
     private EmbeddedStore(MongoBackend backend, int port, Path file, String password) {
         this.backend = password == null ? backend : new ScramAuthenticatingBackend(backend, USER, password);
+        this.onDisk = backend instanceof CommitOnWriteH2Backend h2 ? h2 : null;
         this.password = password;
         this.server = new MongoServer(this.backend);
         this.file = file;
@@ -134,6 +138,17 @@ public final class EmbeddedStore implements AutoCloseable {
     private static void restrict(Path path, Set<PosixFilePermission> permissions) throws IOException {
         if (Files.getFileStore(path).supportsFileAttributeView("posix")) {
             Files.setPosixFilePermissions(path, permissions);
+        }
+    }
+
+    /**
+     * Commits writes to the collections {@code derived} accepts after they are acknowledged, with the next write to any
+     * other collection or within about a second, instead of before: for read models that their projections rebuild
+     * from the events, whose tracking tokens live elsewhere and are written after them. Nothing changes in memory.
+     */
+    public void commitLazily(Predicate<String> derived) {
+        if (onDisk != null) {
+            onDisk.commitLazily(derived);
         }
     }
 

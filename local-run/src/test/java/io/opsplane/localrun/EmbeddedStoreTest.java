@@ -38,6 +38,9 @@ class EmbeddedStoreTest {
 
     @TempDir
     Path dataDir;
+    /** Copies of the store's file, each as a kill -9 would leave it. */
+    @TempDir
+    Path killedCopies;
 
     @Test
     void inMemoryStoreAnswersOnAFreeLoopbackPort() {
@@ -348,6 +351,67 @@ class EmbeddedStoreTest {
             assertThat(events.find(new Document("aggregateId", "agg-48")).first()).isNotNull();
             assertThatThrownBy(() -> events.insertOne(event("agg-1", 0))).hasMessageContaining("E11000");
         }
+    }
+
+    /**
+     * Collections named lazy (the local run names its read models) are committed by the next write to any other
+     * collection, which is how a read model gets committed with the processor token written after it: a copy of the
+     * file taken while the store runs is what a kill -9 would leave.
+     */
+    @Test
+    void lazilyCommittedWritesAreInTheFileOnceAWriteElsewhereIsAcknowledged() throws IOException {
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            store.commitLazily("views"::equals);
+            MongoDatabase database = client.getDatabase("opsplane");
+            for (int i = 0; i < 20; i++) {
+                database.getCollection("views").insertOne(new Document("_id", i));
+            }
+            database.getCollection("views").updateOne(new Document("_id", 0), new Document("$set",
+                    new Document("seen", true)));
+            database.getCollection("views").deleteOne(new Document("_id", 19));
+            database.getCollection("tokens").insertOne(new Document("_id", "processor").append("position", 19));
+
+            Path killed = fileAsAKillLeavesIt();
+            try (EmbeddedStore reopened = EmbeddedStore.onDisk(killed, 0);
+                 MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
+                MongoDatabase after = reader.getDatabase("opsplane");
+                assertThat(after.getCollection("views").countDocuments()).isEqualTo(19);
+                assertThat(after.getCollection("views").find(new Document("_id", 0)).first())
+                        .containsEntry("seen", true);
+                assertThat(after.getCollection("tokens").find().first()).containsEntry("position", 19);
+            }
+        }
+    }
+
+    /** With no other write, MVStore's background writer saves a lazily committed write within about a second. */
+    @Test
+    void aLazilyCommittedWriteReachesTheFileWithinSecondsWithNoOtherWrite() throws Exception {
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            store.commitLazily("views"::equals);
+            client.getDatabase("opsplane").getCollection("views").insertOne(new Document("_id", "only"));
+
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long found = 0;
+            while (found == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(), 0);
+                     MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
+                    found = reader.getDatabase("opsplane").getCollection("views").countDocuments();
+                }
+            }
+            assertThat(found).isEqualTo(1);
+        }
+    }
+
+    /** A data directory holding a copy of the running store's file as it is now. */
+    private Path fileAsAKillLeavesIt() throws IOException {
+        Path copy = Files.createTempDirectory(killedCopies, "killed");
+        Files.createDirectories(copy.resolve("store"));
+        Files.copy(dataDir.resolve("store").resolve(EmbeddedStore.STORE_FILE),
+                copy.resolve("store").resolve(EmbeddedStore.STORE_FILE));
+        return copy;
     }
 
     private static int awaitReadyPort(Process child) throws IOException {

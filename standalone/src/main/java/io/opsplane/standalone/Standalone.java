@@ -3,6 +3,7 @@ package io.opsplane.standalone;
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.localrun.EmbeddedStore;
 import io.opsplane.query.QuerySideApplication;
+import io.opsplane.query.replay.ReadModels;
 import io.opsplane.standalone.SharedTomcat.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,8 @@ public final class Standalone implements AutoCloseable {
         if (mongoUri == null) {
             EmbeddedStore store = EmbeddedStore.onDisk(options.dataDir(), options.storePort());
             started.add(store);
+            // Read models are rebuilt from the events; their tokens, written after them, commit them (ADR 0001).
+            store.commitLazily(ReadModels::holds);
             mongoUri = store.connectionString("opsplane");
             log().info("Embedded store ready on 127.0.0.1:{} (file {})", store.port(), store.file());
         }

@@ -77,6 +77,22 @@ public class ReadModels implements SmartInitializingSingleton {
         return collections;
     }
 
+    /**
+     * Whether {@code collection} holds a read model, of any generation: data its projection rebuilds from the events,
+     * whose progress (the processor's token) is kept elsewhere.
+     */
+    public static boolean holds(String collection) {
+        Map<String, String> owners = owner;
+        if (owners.containsKey(collection)) {
+            return true;
+        }
+        int suffix = collection.lastIndexOf("_g");
+        if (suffix <= 0 || suffix + 2 == collection.length() || !owners.containsKey(collection.substring(0, suffix))) {
+            return false;
+        }
+        return collection.substring(suffix + 2).chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
     /** The base names of {@code model}'s collections. */
     static List<String> collectionsOf(String model) {
         List<String> bases = collections.get(model);

@@ -103,6 +103,11 @@ class ReplayEndpointsTest {
         assertThat(ReadModels.collection("eventlog")).isEqualTo("eventlog_g1");
         assertThat(ReadModels.collection("api_keys")).isEqualTo("api_keys_g1");
         assertThat(ReadModels.collection("approval_requests")).isEqualTo("approval_requests_g1");
+        // What the local run's store commits lazily: every generation of a read model, and nothing else.
+        assertThat(List.of("eventlog", "eventlog_g1", "metrics_executions_g12", "api_keys"))
+                .allMatch(ReadModels::holds);
+        assertThat(List.of("eventlog_g", "eventlog_gx", "eventlog_g1x", "_g1", "trackingtokens",
+                "read_model_generations", "webhook_deliveries", "rate_limit_buckets")).noneMatch(ReadModels::holds);
         assertThat(snapshot()).isEqualTo(before);
         assertThat(app.get("/v1/executions/r-3", admin).body().path("status").asString()).isEqualTo("succeeded");
         assertThat(app.get("/v1/api-keys/key_replayed_revoked", admin).body().path("status").asString())
