@@ -64,6 +64,12 @@ import static io.opsplane.eventstore.EventDocuments.POSITION;
  */
 public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine implements StoredEventLog {
 
+    /**
+     * Where the position counter lives unless the builder names another collection. Its only {@code findAndModify}
+     * is a reservation ({@code PositionCounter#reserve}), which the embedded store saves with the insert that follows.
+     */
+    public static final String DEFAULT_SEQUENCE_COLLECTION = "event_sequence";
+
     private final MongoCollection<Document> events;
     private final PositionCounter counter;
     private final CheckpointStore checkpoints;
@@ -295,7 +301,7 @@ public class SequencedMongoEventStorageEngine extends BatchingEventStorageEngine
         private MongoClient mongoClient;
         private String eventsCollection = "events";
         private String snapshotsCollection = "snapshots";
-        private String sequenceCollection = "event_sequence";
+        private String sequenceCollection = DEFAULT_SEQUENCE_COLLECTION;
         private String checkpointsCollection = "event_checkpoints";
         private Duration gapTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();

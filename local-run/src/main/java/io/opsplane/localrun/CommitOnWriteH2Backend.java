@@ -7,11 +7,17 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 
 /**
  * An H2 backend that commits the MVStore before it answers any request that changed it.
@@ -22,11 +28,14 @@ import java.util.function.Predicate;
  * survive a process crash. The commit puts the chunk into the operating system's page cache; it
  * does not fsync, so a power loss can still lose the last writes (that needs a real MongoDB).
  *
- * <p>Writes to collections named {@linkplain #commitLazily derived} (read models, which their projections can rebuild)
- * are the exception: they are left to the next commit of another write, or to MVStore's background writer (within
- * about a second). A processor writes its token after its read models, and that write commits them too, so a kill
- * loses read-model writes only together with the token that covered them, and the projection handles those events
- * again. Commands that only read never commit, so they do not commit a derived write early either.
+ * <p>Writes that the owner names {@linkplain #commitLazily deferrable} are the exception: they are left to the next
+ * commit, of another write or of this backend's housekeeping (within {@value #HOUSEKEEPING_MILLIS} ms). The local run
+ * names read models, whose processor writes its token after them, so that a kill loses read-model writes only together
+ * with the token that covered them, and position reservations, saved by the commit of the insert that follows them.
+ * Commands that only read never commit.
+ *
+ * <p>Concurrent writers share commits (group commit), and the committing thread writes the chunk itself: MVStore's
+ * background writer is off, and the housekeeping thread does its other work (see {@link #keepHouse}).
  *
  * <p>A store created by this version keeps documents and index keys as BSON ({@link BsonH2Database}) and says so in
  * {@link #FORMAT_MAP}; a file without that mark was written by an earlier version in the library's own encoding
@@ -47,19 +56,41 @@ final class CommitOnWriteH2Backend extends H2Backend {
     /** Commands that change only documents of the collection they name, in lower case. */
     private static final Set<String> DOCUMENT_WRITES = Set.of("insert", "update", "delete", "findandmodify");
 
-    private volatile Predicate<String> derived = collection -> false;
+    /** MVStore's background writer wakes every third of its one-second commit delay; so does this one. */
+    static final long HOUSEKEEPING_MILLIS = 333;
+    /** MVStore's own target under load: its default fill rate of 90 % squared. */
+    private static final int COMPACT_BELOW_FILL_PERCENT = 81;
+    /** How much one housekeeping round may rewrite, about what MVStore's writer allows itself under load. */
+    private static final int COMPACT_WRITE_BYTES = 4 << 20;
+    private static final Logger log = LoggerFactory.getLogger(CommitOnWriteH2Backend.class);
+
+    private final ScheduledExecutorService housekeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "store-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Object commitLock = new Object();
+    /** Tickets drawn by requests that found something to commit after they ran. */
+    private final AtomicLong ticketsDrawn = new AtomicLong();
+    /** The highest ticket whose request's changes a finished commit saved; guarded by {@link #commitLock}. */
+    private long ticketsCommitted;
+    /** Whether a commit is running: its chunk may hold a request's changes and not be written yet. */
+    private volatile boolean committing;
+    private volatile BiPredicate<String, String> deferrable = (command, collection) -> false;
 
     CommitOnWriteH2Backend(MVStore store) {
         super(store);
+        housekeeper.scheduleWithFixedDelay(this::keepHouse, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Leaves the commit of writes to the collections {@code derived} accepts to the next commit of any other write or
-     * to MVStore's background writer. Only for data that is rebuilt from the event store and whose progress marker
-     * (a tracking token) is written to a collection {@code derived} does not accept, after the data it covers.
+     * Leaves the commit of the document writes {@code deferrable} accepts (the command's name in lower case, the
+     * collection) to the next commit: only for writes whose loss in a crash loses nothing acknowledged, because a later
+     * write that commits at once saves them and nothing relies on them before it.
      */
-    void commitLazily(Predicate<String> derived) {
-        this.derived = derived;
+    void commitLazily(BiPredicate<String, String> deferrable) {
+        this.deferrable = deferrable;
     }
 
     /** Every OP_MSG request reaches this method too ({@code handleMessage} calls it). */
@@ -129,7 +160,7 @@ final class CommitOnWriteH2Backend extends H2Backend {
             return writesAnywhere(query.get("pipeline"));
         }
         return !(DOCUMENT_WRITES.contains(name) && query.get(command) instanceof String collection
-                && derived.test(collection));
+                && deferrable.test(name, collection));
     }
 
     /** Whether an aggregation pipeline ends in {@code $out} or {@code $merge} (or is not a list this can read). */
@@ -145,11 +176,83 @@ final class CommitOnWriteH2Backend extends H2Backend {
         return false;
     }
 
-    /** Also covers a failed command that wrote part of its batch before failing (ordered inserts). */
+    /**
+     * Commits what the request that just ran changed, before it is acknowledged; also covers a failed command that
+     * wrote part of its batch before failing (ordered inserts).
+     */
     private void commitIfChanged() {
         MVStore store = getMvStore();
-        if (!store.isClosed() && store.hasUnsavedChanges()) {
+        if (store.isClosed() || !store.hasUnsavedChanges() && !committing) {
+            return;
+        }
+        // Group commit: this request's changes were made before its ticket was drawn, and a commit that starts after
+        // the ticket was drawn saves them; requests that arrive during a commit are saved by the next one, together.
+        long ticket = ticketsDrawn.incrementAndGet();
+        synchronized (commitLock) {
+            if (ticketsCommitted < ticket) {
+                commitUnderLock();
+            }
+        }
+    }
+
+    /** Commits whatever is unsaved, lazily committed writes included, as one group. */
+    private void commitUnderLock() {
+        MVStore store = getMvStore();
+        if (store.isClosed()) {
+            return;
+        }
+        long covered = ticketsDrawn.get();
+        committing = true;
+        try {
             store.commit();
+        } finally {
+            committing = false;
+        }
+        ticketsCommitted = covered;
+    }
+
+    /**
+     * What MVStore's background writer would do, on this backend's own thread: saves the writes left to a later
+     * commit ({@link #commitLazily}) and rewrites chunks that are mostly garbage, so that their space can be reused.
+     */
+    private void keepHouse() {
+        MVStore store = getMvStore();
+        try {
+            synchronized (commitLock) {
+                if (!store.isClosed() && store.hasUnsavedChanges()) {
+                    commitUnderLock();
+                }
+                // A rewrite commits too, whatever is unsaved with it: as for any commit, a request must not take its
+                // changes for saved before it ends.
+                if (!store.isClosed()) {
+                    committing = true;
+                    try {
+                        store.compact(COMPACT_BELOW_FILL_PERCENT, COMPACT_WRITE_BYTES);
+                    } finally {
+                        committing = false;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!store.isClosed()) {
+                log.warn("Store housekeeping failed; it is tried again in {} ms", HOUSEKEEPING_MILLIS, e);
+            }
+        }
+    }
+
+    /** Stops the housekeeping, then closes the store (which commits what is unsaved). */
+    @Override
+    public void close() {
+        housekeeper.shutdownNow();
+        try {
+            if (!housekeeper.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Store housekeeping did not stop within 10 s; closing the store anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (commitLock) {
+            super.close();
         }
     }
 }

@@ -24,7 +24,7 @@ class CommitOnWriteH2BackendTest {
         assertThat(commits("insert", "views")).isTrue();
         assertThat(commits("update", "views")).isTrue();
 
-        backend.commitLazily("views"::equals);
+        backend.commitLazily((command, collection) -> collection.equals("views"));
 
         assertThat(commits("insert", "views")).isFalse();
         assertThat(commits("update", "views")).isFalse();
@@ -35,7 +35,7 @@ class CommitOnWriteH2BackendTest {
 
     @Test
     void writesToOtherCollectionsAndEveryOtherKindOfChangeCommit() {
-        backend.commitLazily("views"::equals);
+        backend.commitLazily((command, collection) -> collection.equals("views"));
 
         assertThat(commits("insert", "tokens")).isTrue();
         assertThat(commits("update", "views_archive")).isTrue();
@@ -52,8 +52,18 @@ class CommitOnWriteH2BackendTest {
     }
 
     @Test
+    void aRuleMayNameTheCommandTooSoOnlyThatCommandsWritesWait() {
+        backend.commitLazily((command, collection) -> command.equals("findandmodify") && collection.equals("counters"));
+
+        assertThat(commits("findAndModify", "counters")).isFalse();
+        assertThat(commits("update", "counters")).isTrue();
+        assertThat(commits("insert", "counters")).isTrue();
+        assertThat(commits("findAndModify", "tokens")).isTrue();
+    }
+
+    @Test
     void readsCommitNothingSoTheyCannotCommitALazyWriteEarly() {
-        backend.commitLazily("views"::equals);
+        backend.commitLazily((command, collection) -> collection.equals("views"));
 
         assertThat(commits("find", "tokens")).isFalse();
         assertThat(commits("getMore", "tokens")).isFalse();

@@ -362,7 +362,7 @@ class EmbeddedStoreTest {
     void lazilyCommittedWritesAreInTheFileOnceAWriteElsewhereIsAcknowledged() throws IOException {
         try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
              MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
-            store.commitLazily("views"::equals);
+            store.commitLazily((command, collection) -> collection.equals("views"));
             MongoDatabase database = client.getDatabase("opsplane");
             for (int i = 0; i < 20; i++) {
                 database.getCollection("views").insertOne(new Document("_id", i));
@@ -384,12 +384,81 @@ class EmbeddedStoreTest {
         }
     }
 
-    /** With no other write, MVStore's background writer saves a lazily committed write within about a second. */
+    /**
+     * Writers acknowledged at the same time share commits (a commit saves every change made before it started), so a
+     * writer whose change another's commit saved is answered without a commit of its own: every acknowledged write
+     * must still be in the file.
+     */
+    @Test
+    void everyWriteAcknowledgedToConcurrentWritersIsInTheFile() throws Exception {
+        int writers = 8;
+        int writesEach = 60;
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            MongoCollection<Document> events = client.getDatabase("opsplane").getCollection("events");
+            events.createIndex(Indexes.ascending("aggregateId", "sequence"), new IndexOptions().unique(true));
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    String aggregate = "agg-" + w;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < writesEach; i++) {
+                            events.insertOne(event(aggregate, i));
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> writer : done) {
+                    writer.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(), 0);
+                 MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
+                MongoCollection<Document> after = reader.getDatabase("opsplane").getCollection("events");
+                assertThat(after.countDocuments()).isEqualTo((long) writers * writesEach);
+                for (int w = 0; w < writers; w++) {
+                    assertThat(after.find(new Document("aggregateId", "agg-" + w).append("sequence", writesEach - 1))
+                            .first()).as("the last write of writer %d", w).isNotNull();
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes left to a later commit by the command as well as by the collection: a position reservation
+     * ({@code findAndModify} on the counter) is saved by the next commit, while other changes to the same collection
+     * commit at once.
+     */
+    @Test
+    void aRuleByCommandLeavesOnlyThatCommandsWritesToALaterCommit() throws IOException {
+        try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
+             MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
+            store.commitLazily((command, collection) -> command.equals("findandmodify") && collection.equals("counters"));
+            MongoCollection<Document> counters = client.getDatabase("opsplane").getCollection("counters");
+            counters.insertOne(new Document("_id", "pointer").append("at", 1));
+            counters.insertOne(new Document("_id", "reserved").append("n", 0));
+            counters.findOneAndUpdate(new Document("_id", "reserved"), new Document("$inc", new Document("n", 5)));
+            counters.updateOne(new Document("_id", "pointer"), new Document("$set", new Document("at", 2)));
+
+            try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(), 0);
+                 MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
+                MongoCollection<Document> after = reader.getDatabase("opsplane").getCollection("counters");
+                assertThat(after.find(new Document("_id", "pointer")).first()).containsEntry("at", 2);
+                assertThat(after.find(new Document("_id", "reserved")).first())
+                        .as("saved by the update's commit, which came after it").containsEntry("n", 5);
+            }
+        }
+    }
+
+    /** With no other write, the store's housekeeping saves a lazily committed write within about a second. */
     @Test
     void aLazilyCommittedWriteReachesTheFileWithinSecondsWithNoOtherWrite() throws Exception {
         try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0);
              MongoClient client = MongoClients.create(store.connectionString("opsplane"))) {
-            store.commitLazily("views"::equals);
+            store.commitLazily((command, collection) -> collection.equals("views"));
             client.getDatabase("opsplane").getCollection("views").insertOne(new Document("_id", "only"));
 
             long deadline = System.nanoTime() + 30_000_000_000L;
