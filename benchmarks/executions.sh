@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
 # package, not install: the exec jars ./opsplane run starts, and the benchmark's classes (it needs only the JDK).
-./mvnw -q -B -Pbench -pl benchmarks,standalone -am package -DskipTests
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || ./mvnw -q -B -Pbench -pl benchmarks,standalone -am package -DskipTests
 
 DATA_DIR=$(mktemp -d -t opsplane-executions-bench.XXXXXX)
 export OPSPLANE_DATA_DIR="$DATA_DIR" OPSPLANE_PORT=${BENCH_PORT:-18380} OPSPLANE_COMMAND_SIDE_PORT=${BENCH_COMMAND_PORT:-18381}
@@ -30,6 +30,7 @@ timeout 900 java -Xmx512m -Dbench.pids="$PIDS" -cp benchmarks/target/classes io.
   "http://127.0.0.1:$OPSPLANE_PORT" "$OPSPLANE_ADMIN_KEY" \
   "http://127.0.0.1:$OPSPLANE_COMMAND_SIDE_PORT" "http://127.0.0.1:$OPSPLANE_QUERY_SIDE_PORT" "$@"
 echo "load after the run:$(uptime | sed 's/.*load average//')"
+echo "store file after the run: $(du -m "$DATA_DIR/store/opsplane.mv" | cut -f1) MB"
 if [ "${PROFILE:-0}" = 1 ]; then
   jcmd "$SYSTEM_PID" JFR.dump name=bench filename="$ROOT/benchmarks/target/profiles/opsplane.jfr" >/dev/null
   echo "profile: benchmarks/target/profiles/opsplane.jfr (jfr print --events jdk.ExecutionSample ...)"
