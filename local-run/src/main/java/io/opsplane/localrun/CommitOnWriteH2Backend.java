@@ -182,7 +182,8 @@ final class CommitOnWriteH2Backend extends H2Backend {
      */
     private void commitIfChanged() {
         MVStore store = getMvStore();
-        if (store.isClosed() || !store.hasUnsavedChanges() && !committing) {
+        refuseIfClosed(store);
+        if (!store.hasUnsavedChanges() && !committing) {
             return;
         }
         // Group commit: this request's changes were made before its ticket was drawn, and a commit that starts after
@@ -195,12 +196,20 @@ final class CommitOnWriteH2Backend extends H2Backend {
         }
     }
 
+    /**
+     * A closed store saved nothing more: a failed commit closes it (MVStore's panic) and only its own thread sees the
+     * error, so the requests that counted on that commit must not be acknowledged either.
+     */
+    private static void refuseIfClosed(MVStore store) {
+        if (store.isClosed()) {
+            throw new IllegalStateException("the store is closed; this request's changes were not saved");
+        }
+    }
+
     /** Commits whatever is unsaved, lazily committed writes included, as one group. */
     private void commitUnderLock() {
         MVStore store = getMvStore();
-        if (store.isClosed()) {
-            return;
-        }
+        refuseIfClosed(store);
         long covered = ticketsDrawn.get();
         committing = true;
         try {
@@ -213,25 +222,15 @@ final class CommitOnWriteH2Backend extends H2Backend {
 
     /**
      * What MVStore's background writer would do, on this backend's own thread: saves the writes left to a later
-     * commit ({@link #commitLazily}) and rewrites chunks that are mostly garbage, so that their space can be reused.
+     * commit ({@link #commitLazily}) and rewrites the live pages of chunks that are mostly garbage, so that their
+     * space can be reused, then saves those pages too (else the next request's commit would write them).
      */
     private void keepHouse() {
         MVStore store = getMvStore();
         try {
-            synchronized (commitLock) {
-                if (!store.isClosed() && store.hasUnsavedChanges()) {
-                    commitUnderLock();
-                }
-                // A rewrite commits too, whatever is unsaved with it: as for any commit, a request must not take its
-                // changes for saved before it ends.
-                if (!store.isClosed()) {
-                    committing = true;
-                    try {
-                        store.compact(COMPACT_BELOW_FILL_PERCENT, COMPACT_WRITE_BYTES);
-                    } finally {
-                        committing = false;
-                    }
-                }
+            commitWhatIsUnsaved(store);
+            if (!store.isClosed() && store.compact(COMPACT_BELOW_FILL_PERCENT, COMPACT_WRITE_BYTES)) {
+                commitWhatIsUnsaved(store);
             }
         } catch (RuntimeException e) {
             if (!store.isClosed()) {
@@ -240,10 +239,21 @@ final class CommitOnWriteH2Backend extends H2Backend {
         }
     }
 
-    /** Stops the housekeeping, then closes the store (which commits what is unsaved). */
+    private void commitWhatIsUnsaved(MVStore store) {
+        synchronized (commitLock) {
+            if (!store.isClosed() && store.hasUnsavedChanges()) {
+                commitUnderLock();
+            }
+        }
+    }
+
+    /**
+     * Stops the housekeeping, letting a round in progress finish (an interrupt would break its file I/O and close the
+     * store uncleanly), then closes the store, which commits what is unsaved.
+     */
     @Override
     public void close() {
-        housekeeper.shutdownNow();
+        housekeeper.shutdown();
         try {
             if (!housekeeper.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("Store housekeeping did not stop within 10 s; closing the store anyway");
