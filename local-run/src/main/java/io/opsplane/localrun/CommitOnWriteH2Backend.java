@@ -148,8 +148,8 @@ final class CommitOnWriteH2Backend extends H2Backend {
 
     /**
      * Whether {@code command} may have changed something that must be committed before it is acknowledged: not when
-     * it only reads, nor when it changes documents of a derived collection only; any other command (an index, a
-     * drop, an aggregation that writes, a command unknown here) commits whatever is unsaved.
+     * it only reads, nor when it is a document write the owner named {@linkplain #commitLazily deferrable}; any other
+     * command (an index, a drop, an aggregation that writes, a command unknown here) commits whatever is unsaved.
      */
     boolean commitsAfter(String command, Document query) {
         String name = command.toLowerCase(Locale.ROOT);
