@@ -14,6 +14,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.DataType;
 
 import java.util.List;
 
@@ -29,34 +30,59 @@ final class BsonH2Database extends H2Database {
      * The store this database is being opened on: the superclass opens the existing collections and indexes from its
      * constructor, through the overrides below, before any field of this class is assigned.
      */
-    private static final ThreadLocal<MVStore> OPENING = new ThreadLocal<>();
+    private static final ThreadLocal<Opening> OPENING = new ThreadLocal<>();
 
     private final MVStore store;
+    /** Where every change to this database's maps is recorded, or {@code null} when each write commits instead. */
+    private final RedoLog redo;
 
-    private BsonH2Database(String name, MVStore store, CursorRegistry cursors) {
-        super(name, store, cursors);
-        this.store = store;
+    private record Opening(MVStore store, RedoLog redo) {
     }
 
-    static BsonH2Database open(String name, MVStore store, CursorRegistry cursors) {
-        OPENING.set(store);
+    private BsonH2Database(String name, MVStore store, CursorRegistry cursors, RedoLog redo) {
+        super(name, store, cursors);
+        this.store = store;
+        this.redo = redo;
+    }
+
+    static BsonH2Database open(String name, MVStore store, CursorRegistry cursors, RedoLog redo) {
+        OPENING.set(new Opening(store, redo));
         try {
-            return new BsonH2Database(name, store, cursors);
+            return new BsonH2Database(name, store, cursors, redo);
         } finally {
             OPENING.remove();
         }
     }
 
     private MVStore store() {
-        return store != null ? store : OPENING.get();
+        return store != null ? store : OPENING.get().store();
+    }
+
+    private RedoLog redo() {
+        return store != null ? redo : OPENING.get().redo();
+    }
+
+    /** A map of this database: one whose changes are {@linkplain RedoLog recorded} when there is a log. */
+    private <K, V> MVMap<K, V> map(String name, DataType<K> keyType, DataType<V> valueType) {
+        RedoLog log = redo();
+        if (log != null) {
+            return log.open(store(), name, keyType, valueType);
+        }
+        MVMap.Builder<K, V> builder = new MVMap.Builder<>();
+        if (keyType != null) {
+            builder.keyType(keyType);
+        }
+        if (valueType != null) {
+            builder.valueType(valueType);
+        }
+        return store().openMap(name, builder);
     }
 
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String namespace = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> documents = store().openMap("databases." + namespace,
-                new MVMap.Builder<Object, Document>().valueType(BsonTypes.DOCUMENTS));
-        MVMap<String, Object> meta = store().openMap("meta." + namespace);
+        MVMap<Object, Document> documents = map("databases." + namespace, null, BsonTypes.DOCUMENTS);
+        MVMap<String, Object> meta = map("meta." + namespace, null, null);
         return new H2Collection(this, collectionName, options, documents, meta, cursorRegistry) {
 
             // Both ways the server updates stored documents, which it does on the stored objects themselves.
@@ -104,8 +130,8 @@ final class BsonH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                     boolean sparse) {
-        MVMap<KeyValue, Object> entries = store().openMap(getFullCollectionNamespace(collectionName) + "._index_"
-                + indexName, new MVMap.Builder<KeyValue, Object>().keyType(BsonTypes.INDEX_KEYS));
+        MVMap<KeyValue, Object> entries = map(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
+                BsonTypes.INDEX_KEYS, null);
         return UniqueIndexes.over(entries, indexName, keys, sparse);
     }
 }

@@ -116,14 +116,24 @@ public final class EmbeddedStore implements AutoCloseable {
             mvStore.close();
             throw new UncheckedIOException("cannot make " + file + " private", e);
         }
-        if (!CommitOnWriteH2Backend.prepareFormat(mvStore)) {
-            LoggerFactory.getLogger(EmbeddedStore.class).warn("{} was written by an earlier version in Java"
-                    + " serialisation; it is served as it is, more slowly than a store created now (BSON)", file);
+        CommitOnWriteH2Backend backend;
+        try {
+            // A BSON file keeps a redo log beside it (CommitOnWriteH2Backend, RedoLog): replayed here after a crash.
+            if (CommitOnWriteH2Backend.prepareFormat(mvStore)) {
+                backend = CommitOnWriteH2Backend.withRedoLog(mvStore, directory);
+            } else {
+                LoggerFactory.getLogger(EmbeddedStore.class).warn("{} was written by an earlier version in Java"
+                        + " serialisation; it is served as it is, more slowly than a store created now (BSON)", file);
+                backend = new CommitOnWriteH2Backend(mvStore);
+            }
+        } catch (RuntimeException e) {
+            mvStore.closeImmediately();
+            throw e;
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        EmbeddedStore store = new EmbeddedStore(new CommitOnWriteH2Backend(mvStore), port, file, password);
+        EmbeddedStore store = new EmbeddedStore(backend, port, file, password);
         try {
             store.writeConnectionFile(directory.resolve(CONNECTION_FILE));
         } catch (IOException e) {
@@ -157,6 +167,16 @@ public final class EmbeddedStore implements AutoCloseable {
         if (onDisk != null) {
             onDisk.commitLazily(deferrable);
         }
+    }
+
+    /**
+     * Copies the store's files into {@code dataDir}/store as a kill -9 of this process would leave them now (tests):
+     * a plain copy could take the redo log before a checkpoint and the file after it.
+     */
+    void copyAsAKillLeaves(Path dataDir) throws IOException {
+        Path directory = dataDir.resolve("store");
+        Files.createDirectories(directory);
+        onDisk.copyAsAKillLeaves(directory);
     }
 
     /** {@code mongodb://127.0.0.1:PORT}, without credentials; append a database name and options as needed. */

@@ -306,6 +306,15 @@ class EmbeddedStoreTest {
                     .isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file()))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(connectionFile))).isEqualTo("rw-------");
+            try (java.util.stream.Stream<Path> files = Files.list(dataDir.resolve("store"))) {
+                List<Path> all = files.toList();
+                assertThat(all).as("the file, the connection file and the redo log's segment")
+                        .anySatisfy(path -> assertThat(path.getFileName().toString()).startsWith(RedoLog.PREFIX));
+                for (Path file : all) {
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                            .isEqualTo("rw-------");
+                }
+            }
         }
         try (EmbeddedStore store = EmbeddedStore.onDisk(dataDir, 0)) {
             assertThat(store.connectionString("opsplane")).isNotEqualTo(first);
@@ -372,7 +381,7 @@ class EmbeddedStoreTest {
             database.getCollection("views").deleteOne(new Document("_id", 19));
             database.getCollection("tokens").insertOne(new Document("_id", "processor").append("position", 19));
 
-            Path killed = fileAsAKillLeavesIt();
+            Path killed = fileAsAKillLeavesIt(store);
             try (EmbeddedStore reopened = EmbeddedStore.onDisk(killed, 0);
                  MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
                 MongoDatabase after = reader.getDatabase("opsplane");
@@ -415,7 +424,7 @@ class EmbeddedStoreTest {
                 pool.shutdownNow();
             }
 
-            try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(), 0);
+            try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(store), 0);
                  MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
                 MongoCollection<Document> after = reader.getDatabase("opsplane").getCollection("events");
                 assertThat(after.countDocuments()).isEqualTo((long) writers * writesEach);
@@ -443,7 +452,7 @@ class EmbeddedStoreTest {
             counters.findOneAndUpdate(new Document("_id", "reserved"), new Document("$inc", new Document("n", 5)));
             counters.updateOne(new Document("_id", "pointer"), new Document("$set", new Document("at", 2)));
 
-            try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(), 0);
+            try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(store), 0);
                  MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
                 MongoCollection<Document> after = reader.getDatabase("opsplane").getCollection("counters");
                 assertThat(after.find(new Document("_id", "pointer")).first()).containsEntry("at", 2);
@@ -465,7 +474,7 @@ class EmbeddedStoreTest {
             long found = 0;
             while (found == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(250);
-                try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(), 0);
+                try (EmbeddedStore reopened = EmbeddedStore.onDisk(fileAsAKillLeavesIt(store), 0);
                      MongoClient reader = MongoClients.create(reopened.connectionString("opsplane"))) {
                     found = reader.getDatabase("opsplane").getCollection("views").countDocuments();
                 }
@@ -475,11 +484,9 @@ class EmbeddedStoreTest {
     }
 
     /** A data directory holding a copy of the running store's file as it is now. */
-    private Path fileAsAKillLeavesIt() throws IOException {
+    private Path fileAsAKillLeavesIt(EmbeddedStore store) throws IOException {
         Path copy = Files.createTempDirectory(killedCopies, "killed");
-        Files.createDirectories(copy.resolve("store"));
-        Files.copy(dataDir.resolve("store").resolve(EmbeddedStore.STORE_FILE),
-                copy.resolve("store").resolve(EmbeddedStore.STORE_FILE));
+        store.copyAsAKillLeaves(copy);
         return copy;
     }
 
