@@ -65,7 +65,7 @@ public final class ExecutionsBenchmark {
     private static final int IDLE_PERCENT = 35;
     /** The warm-up ends once the JIT compilers use less than this share of one core over a round. */
     private static final int JIT_QUIET_PERCENT = 10;
-    private static final int JIT_ROUND_SECONDS = 10;
+    private static final int JIT_ROUND_SECONDS = 5;
     /** At most this much warm-up beyond the fixed one, however busy the compilers stay. */
     private static final int JIT_WARM_UP_SECONDS = 300;
 
@@ -88,7 +88,7 @@ public final class ExecutionsBenchmark {
     /** One phase's answers: total latencies, the tool's own part, and what went wrong. */
     private record Result(List<Long> nanos, List<Long> toolMillis, List<long[]> parts, long unexpected,
                           String firstUnexpected, double seconds, long commandSideStore, long querySideStore,
-                          Map<String, Long> cpuMillis) {
+                          Map<String, Long> cpuMillis, Map<String, Long> threadCpuMillis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -128,7 +128,7 @@ public final class ExecutionsBenchmark {
 
         // Uncounted: a freshly started JVM spends its first minutes compiling the hot path.
         bench.run("warm-up", executeRequest, 200, clients, Integer.MAX_VALUE, warmUpSeconds);
-        warmUntilTheJitIsQuiet(bench, executeRequest, clients);
+        warmUntilTheJitIsQuiet(bench, executeRequest, planRequest, clients);
         bench.run("warm-up", planRequest, 200, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 3));
         bench.run("warm-up", refusedRequest, 401, clients, Integer.MAX_VALUE, Math.max(1, warmUpSeconds / 6));
 
@@ -223,6 +223,7 @@ public final class ExecutionsBenchmark {
         String[] firstUnexpected = {null};
         AtomicLong sent = new AtomicLong();
         Map<String, Long> cpuBefore = cpuMillis();
+        Map<String, Long> threadsBefore = threadCpuMillis();
         long commandBefore = storeCommands(commandSide);
         long queryBefore = storeCommands(querySide);
         long started = System.nanoTime();
@@ -284,8 +285,11 @@ public final class ExecutionsBenchmark {
         double elapsed = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpu = new LinkedHashMap<>();
         cpuMillis().forEach((process, millis) -> cpu.put(process, millis - cpuBefore.getOrDefault(process, 0L)));
+        Map<String, Long> threads = new LinkedHashMap<>();
+        threadCpuMillis().forEach((thread, millis) -> threads.put(thread, millis - threadsBefore.getOrDefault(thread, 0L)));
         return new Result(nanos, toolMillis, parts, unexpected.get(), firstUnexpected[0], elapsed,
-                          storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore, cpu);
+                          storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore, cpu,
+                          threads);
     }
 
     private static void report(String phase, Result result) {
@@ -327,6 +331,15 @@ public final class ExecutionsBenchmark {
             }
             System.out.printf("%-28s CPU ms per request:%s, all %.2f%n", "", cpu, (double) total / ok);
         }
+        if (!result.threadCpuMillis().isEmpty() && ok > 0) {
+            StringBuilder threads = new StringBuilder();
+            result.threadCpuMillis().entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(10)
+                    .forEach(thread -> threads.append(String.format("%s %.2f; ", thread.getKey(),
+                            (double) thread.getValue() / ok)));
+            System.out.printf("%-28s by thread (Linux's 15-character names, numbers left out): %s%n", "", threads);
+        }
         if (result.unexpected() > 0) {
             System.out.printf("%-28s %6d unexpected answers, the first: %s%n", "", result.unexpected(),
                               abbreviate(result.firstUnexpected()));
@@ -363,27 +376,33 @@ public final class ExecutionsBenchmark {
     }
 
     /**
-     * Goes on with executions, {@value #JIT_ROUND_SECONDS} s at a time, until the system's JIT compilers used less
-     * than {@value #JIT_QUIET_PERCENT} % of one core over a round, or for at most {@value #JIT_WARM_UP_SECONDS} s:
-     * on two cores the compilers of one JVM holding store and both sides take a third of the CPU for the first
-     * minute or two of load, so a fixed half minute measured a system still compiling. Prints what it did. Without
-     * {@code bench.pids} (or off Linux) it does nothing.
+     * Goes on in rounds of {@value #JIT_ROUND_SECONDS} s of each shape of load the phases measure (executions from
+     * {@code clients} clients and from one, plans from both) until the system's JIT compilers used less than
+     * {@value #JIT_QUIET_PERCENT} % of one core over a round, or for at most {@value #JIT_WARM_UP_SECONDS} s: on two
+     * cores the compilers of one JVM holding store and both sides take a third of the CPU for the first minutes of
+     * load, and a warm-up of one shape left them compiling through the next (at one client after a warm-up at 16, the
+     * compilers used 12 of the 38 CPU ms of an execution). Prints what it did. Without {@code bench.pids} (or off
+     * Linux) it does nothing.
      */
-    private static void warmUntilTheJitIsQuiet(ExecutionsBenchmark bench, IntFunction<HttpRequest> request,
-                                               int clients) throws Exception {
+    private static void warmUntilTheJitIsQuiet(ExecutionsBenchmark bench, IntFunction<HttpRequest> execute,
+                                               IntFunction<HttpRequest> plan, int clients) throws Exception {
         if (jitMillis() < 0) {
             return;
         }
         long started = System.nanoTime();
         long compiling = Long.MAX_VALUE;
-        while (compiling >= 10L * JIT_QUIET_PERCENT * JIT_ROUND_SECONDS
+        int shapes = 4;
+        while (compiling >= 10L * JIT_QUIET_PERCENT * JIT_ROUND_SECONDS * shapes
                && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(JIT_WARM_UP_SECONDS)) {
             long before = jitMillis();
-            bench.run("warm-up", request, 200, clients, Integer.MAX_VALUE, JIT_ROUND_SECONDS);
+            bench.run("warm-up", execute, 200, clients, Integer.MAX_VALUE, JIT_ROUND_SECONDS);
+            bench.run("warm-up", execute, 200, 1, Integer.MAX_VALUE, JIT_ROUND_SECONDS);
+            bench.run("warm-up", plan, 200, clients, Integer.MAX_VALUE, JIT_ROUND_SECONDS);
+            bench.run("warm-up", plan, 200, 1, Integer.MAX_VALUE, JIT_ROUND_SECONDS);
             compiling = jitMillis() - before;
         }
         System.out.printf("%-28s (warm-up went on %.0f s more; the JIT compilers then used %.0f %% of a core)%n", "",
-                          (System.nanoTime() - started) / 1e9, compiling / (10.0 * JIT_ROUND_SECONDS));
+                          (System.nanoTime() - started) / 1e9, compiling / (10.0 * JIT_ROUND_SECONDS * shapes));
     }
 
     /**
@@ -457,6 +476,32 @@ public final class ExecutionsBenchmark {
         pids().forEach((name, pid) -> {
             try {
                 cpu.put(name, ticks(Files.readString(Path.of("/proc", pid, "stat"))) * 10);
+            } catch (IOException | RuntimeException e) {
+                // the process is gone, or this is not Linux: leave it out
+            }
+        });
+        return cpu;
+    }
+
+    /**
+     * The CPU time each kind of thread of the system's processes used so far, in ms: threads named alike (the numbers
+     * in a name left out: {@code http-nio-18380-exec-7} and {@code -exec-9} are one kind) summed, JIT compilers and
+     * the garbage collector included, which a JFR profile does not sample. Empty where there is no {@code /proc}.
+     */
+    private static Map<String, Long> threadCpuMillis() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        pids().values().forEach(pid -> {
+            try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+                tasks.forEach(task -> {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                                .replaceAll("[0-9]+", "");
+                        cpu.merge(name, ticks(stat) * 10, Long::sum);
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                });
             } catch (IOException | RuntimeException e) {
                 // the process is gone, or this is not Linux: leave it out
             }
