@@ -1,7 +1,6 @@
 package io.opsplane.localrun;
 
 import de.bwaldvogel.mongo.MongoCollection;
-import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -11,7 +10,6 @@ import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.h2.UniqueIndexes;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.oplog.Oplog;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.DataType;
@@ -84,26 +82,6 @@ final class BsonH2Database extends H2Database {
         MVMap<Object, Document> documents = map("databases." + namespace, null, BsonTypes.DOCUMENTS);
         MVMap<String, Object> meta = map("meta." + namespace, null, null);
         return new H2Collection(this, collectionName, options, documents, meta, cursorRegistry) {
-
-            // Both ways the server updates stored documents, which it does on the stored objects themselves.
-            @Override
-            public Document findAndModify(Document query) {
-                return BsonTypes.updating(() -> super.findAndModify(query));
-            }
-
-            @Override
-            public Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
-                                            boolean multi, boolean upsert, Oplog oplog) {
-                return BsonTypes.updating(() -> super.updateDocuments(selector, update, arrayFilters, multi,
-                        upsert, oplog));
-            }
-
-            @Override
-            protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
-                BsonTypes.changed(oldDocument);
-                BsonTypes.changed(newDocument);
-                super.handleUpdate(position, oldDocument, newDocument);
-            }
 
             /*
              * The library keeps a running total of the documents' sizes for collStats: it encodes the document

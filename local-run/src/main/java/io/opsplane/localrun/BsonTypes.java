@@ -3,7 +3,6 @@ package io.opsplane.localrun;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
@@ -13,13 +12,9 @@ import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * How the on-disk store writes documents and unique-index keys into its MVStore file: as BSON, with the encoder and
@@ -38,37 +33,14 @@ final class BsonTypes {
     /** Unique-index keys (one value per indexed field), the keys of an index's map. */
     static final BasicDataType<KeyValue> INDEX_KEYS = new IndexKeyType();
 
-    /** Updates begun and ended: an encoding is remembered only if no update ran while it was made. */
-    private static final AtomicLong UPDATES_BEGUN = new AtomicLong();
-    private static final AtomicLong UPDATES_ENDED = new AtomicLong();
-
-    /**
-     * Runs an update of stored documents. The server applies an update to the stored object itself, so while one
-     * runs, an encoding being made may catch a document half changed: such encodings are written but not remembered,
-     * and the updated document is encoded anew at its next write.
-     */
-    static <T> T updating(Supplier<T> update) {
-        UPDATES_BEGUN.incrementAndGet();
-        try {
-            return update.get();
-        } finally {
-            UPDATES_ENDED.incrementAndGet();
-        }
-    }
-
-    /** Forgets the encoding of a document the server changed in place. */
-    static void changed(Document document) {
-        ((DocumentType) DOCUMENTS).encoded.forget(document);
-    }
-
     private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(1024));
 
     private BsonTypes() {
     }
 
-    /** The size of a stored document encoded as BSON, in bytes, from its remembered encoding where there is one. */
+    /** The size of a stored document encoded as BSON, in bytes. */
     static int sizeOf(Document document) {
-        return ((DocumentType) DOCUMENTS).bytesOf(document).length;
+        return encode(document).length;
     }
 
     private static byte[] encode(Document document) {
@@ -98,44 +70,32 @@ final class BsonTypes {
         return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bytes));
     }
 
-    /** Documents, each encoded once per object however often its page is written ({@link EncodedDocuments}). */
+    /**
+     * Documents, encoded each time their page is written. Until the redo log, a commit per write rewrote each changed
+     * page with all its documents, and each object's encoding was remembered while it lived; with a checkpoint a
+     * second a page is written at most once a second, and the remembered encodings (kept until the collector had
+     * found their document gone, one collection later) were most of what the young collections copied and promoted.
+     */
     private static final class DocumentType extends BasicDataType<Document> {
-
-        private final EncodedDocuments<Document> encoded = new EncodedDocuments<>();
 
         /**
          * The document's size as MVStore accounts for it, which decides when a page splits: its encoded length (an
          * estimate far below it let pages grow without bound, and every commit wrote the whole of such a page).
+         * MVStore asks for a sample of the values only ({@link #isMemoryEstimationAllowed}).
          */
         @Override
         public int getMemory(Document document) {
-            return 64 + bytesOf(document).length;
+            return 64 + encode(document).length;
         }
 
         @Override
         public void write(WriteBuffer target, Document document) {
-            putBytes(target, bytesOf(document));
-        }
-
-        private byte[] bytesOf(Document document) {
-            byte[] bytes = encoded.known(document);
-            if (bytes == null) {
-                long begun = UPDATES_BEGUN.get();
-                long ended = UPDATES_ENDED.get();
-                bytes = encode(document);
-                if (begun == ended && UPDATES_BEGUN.get() == begun) {
-                    encoded.remember(document, bytes);
-                }
-            }
-            return bytes;
+            putBytes(target, encode(document));
         }
 
         @Override
         public Document read(ByteBuffer source) {
-            byte[] bytes = readBytes(source);
-            Document document = decode(bytes);
-            encoded.remember(document, bytes);
-            return document;
+            return decode(readBytes(source));
         }
 
         @Override
@@ -163,50 +123,16 @@ final class BsonTypes {
             return memory;
         }
 
-        /**
-         * The keys' encodings, as for documents: every commit writes each changed page of an index whole, and the keys
-         * already in it are the same objects as at the previous commit. Only keys of immutable values are
-         * remembered; a key holding a document or a list could share it with a stored document the server updates in
-         * place.
-         */
-        private final EncodedDocuments<KeyValue> encoded = new EncodedDocuments<>();
-
         @Override
         public void write(WriteBuffer target, KeyValue key) {
-            putBytes(target, bytesOf(key));
-        }
-
-        private byte[] bytesOf(KeyValue key) {
-            byte[] bytes = encoded.known(key);
-            if (bytes == null) {
-                List<Object> values = new ArrayList<>(key.size());
-                key.forEach(values::add);
-                bytes = encode(new Document(VALUES, values));
-                if (immutable(key)) {
-                    encoded.remember(key, bytes);
-                }
-            }
-            return bytes;
+            List<Object> values = new ArrayList<>(key.size());
+            key.forEach(values::add);
+            putBytes(target, encode(new Document(VALUES, values)));
         }
 
         @Override
         public KeyValue read(ByteBuffer source) {
-            byte[] bytes = readBytes(source);
-            KeyValue key = new KeyValue((List<?>) decode(bytes).get(VALUES));
-            if (immutable(key)) {
-                encoded.remember(key, bytes);
-            }
-            return key;
-        }
-
-        private static boolean immutable(KeyValue key) {
-            for (Object value : key) {
-                if (!(value == null || value instanceof String || value instanceof Number || value instanceof Boolean
-                        || value instanceof UUID || value instanceof ObjectId || value instanceof Instant)) {
-                    return false;
-                }
-            }
-            return true;
+            return new KeyValue((List<?>) decode(readBytes(source)).get(VALUES));
         }
 
         @Override
