@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The on-disk store's redo log: what every change to a {@linkplain #builder logged map} left behind, appended to a file
+ * The on-disk store's redo log: what every change to a {@linkplain #open logged map} left behind, appended to a file
  * so that a write is safe against a crash of the process as soon as the log has been handed to the operating system,
  * while MVStore commits its B-trees only now and then ({@linkplain #rotate checkpoints}).
  *
