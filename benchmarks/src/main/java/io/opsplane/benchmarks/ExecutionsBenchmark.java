@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -410,28 +409,9 @@ public final class ExecutionsBenchmark {
      * {@code bench.pids} so far, in ms; -1 when there is none to read (no {@code bench.pids}, or not Linux).
      */
     private static long jitMillis() {
-        long ticks = 0;
-        boolean any = false;
-        for (String pid : pids().values()) {
-            try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", pid, "task"))) {
-                for (Path thread : threads) {
-                    try {
-                        String stat = Files.readString(thread.resolve("stat"));
-                        // The thread's name as the kernel keeps it, 15 characters: "C2 CompilerThre".
-                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                            ticks += ticks(stat);
-                        }
-                    } catch (IOException e) {
-                        // the thread ended meanwhile
-                    }
-                }
-                any = true;
-            } catch (IOException | RuntimeException e) {
-                // the process is gone, or this is not Linux: leave it out
-            }
-        }
-        return any ? ticks * 10 : -1;
+        Map<String, Long> threads = threadCpuMillis();
+        // The kernel keeps 15 characters of a name, "C2 CompilerThre"; threadCpuMillis leaves out the digits.
+        return threads.isEmpty() ? -1 : threads.getOrDefault("C CompilerThre", 0L);
     }
 
     /** User and system CPU of a {@code /proc/.../stat} line, in clock ticks (100 per second on Linux). */

@@ -241,8 +241,7 @@ final class CommitOnWriteH2Backend extends H2Backend {
         if (name.equals("aggregate")) {
             return writesAnywhere(query.get("pipeline"));
         }
-        return !(DOCUMENT_WRITES.contains(name) && query.get(command) instanceof String collection
-                && deferrable.test(name, collection));
+        return !(isDocumentWrite(command, query) && isDeferrable(command, query));
     }
 
     /** Whether an aggregation pipeline ends in {@code $out} or {@code $merge} (or is not a list this can read). */
