@@ -143,9 +143,9 @@ final class CommitOnWriteH2Backend extends H2Backend {
     }
 
     /**
-     * Leaves the commit of the document writes {@code deferrable} accepts (the command's name in lower case, the
-     * collection) to the next commit: only for writes whose loss in a crash loses nothing acknowledged, because a later
-     * write that commits at once saves them and nothing relies on them before it.
+     * Leaves the saving of the document writes {@code deferrable} accepts (the command's name in lower case, the
+     * collection) to the next flush of the redo log or commit: only for writes whose loss in a crash loses nothing
+     * acknowledged, because a later write saved at once saves them and nothing relies on them before it.
      */
     void commitLazily(BiPredicate<String, String> deferrable) {
         this.deferrable = deferrable;

@@ -158,8 +158,9 @@ public final class EmbeddedStore implements AutoCloseable {
     }
 
     /**
-     * Commits the document writes {@code deferrable} accepts (the command's name in lower case, the collection) after
-     * they are acknowledged, with the next commit of any other write or within a third of a second, instead of before:
+     * Saves the document writes {@code deferrable} accepts (the command's name in lower case, the collection) after
+     * they are acknowledged, with the next write saved (a flush of the redo log, or a commit) or within a third of a
+     * second, instead of before:
      * for writes a crash may lose because a later write saves them and nothing relies on them before it (the local
      * run's read models and position reservations, {@code Standalone.committedLater}). Nothing changes in memory.
      */

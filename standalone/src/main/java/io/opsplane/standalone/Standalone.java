@@ -71,9 +71,9 @@ public final class Standalone implements AutoCloseable {
     }
 
     /**
-     * The writes the embedded store may acknowledge before it commits them, leaving them to its next commit (at most
-     * a third of a second later): read models, which their projections rebuild from the events and whose tokens,
-     * written after them, commit them; and position reservations, which the commit of the insert that follows saves,
+     * The writes the embedded store may acknowledge before it saves them, leaving them to the next write it saves
+     * (at most a third of a second later): read models, which their projections rebuild from the events and whose
+     * tokens, written after them, save them; and position reservations, which the insert that follows saves,
      * and which a crash before that insert loses together with the insert, never acknowledged (ADR 0001).
      *
      * @param command    the command's name in lower case
