@@ -31,6 +31,7 @@ import io.opsplane.command.tool.ToolRequests;
 import io.opsplane.platform.auth.AuthenticatedKey;
 import io.opsplane.platform.problem.ApiException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Service;
@@ -127,11 +128,22 @@ public class ExecutionService {
 
         if (submission.mode() == ExecutionMode.PLAN) {
             Plan plan = plan(tool, submission.input());
-            create(new PlanExecutionCommand(executionId, ref, recordedInput, submission.reason(), key.actor(),
-                    submission.idempotencyKey(), requestHash, plan), executionId,
-                    stored -> ToolRequests.executionHashAs(stored, ref.name(), ExecutionMode.PLAN, recordedInput,
-                            submission.reason()));
-            return answer(executionId, Duration.ZERO);
+            // The answer is told from the one event this node appends; a repeat (the plan existed) is read.
+            ToolRunner.Appended appended = runner.keepAppended(executionId);
+            boolean created;
+            List<DomainEventMessage<?>> events;
+            try {
+                created = create(new PlanExecutionCommand(executionId, ref, recordedInput, submission.reason(),
+                        key.actor(), submission.idempotencyKey(), requestHash, plan), executionId,
+                        stored -> ToolRequests.executionHashAs(stored, ref.name(), ExecutionMode.PLAN, recordedInput,
+                                submission.reason()));
+            } finally {
+                events = appended.stop();
+            }
+            Optional<RecordedExecution> told = created ? runner.toldByAppends(executionId, events)
+                    : Optional.empty();
+            return told.map(execution -> CompletableFuture.completedFuture(new Outcome(execution, false)))
+                    .orElseGet(() -> answer(executionId, Duration.ZERO));
         }
         try {
             admission.admit(key, descriptor.name(), submission.input(), executionId);

@@ -194,8 +194,11 @@ class ToolRunner {
         return done.copy();
     }
 
-    /** The execution as this node's appends tell it, when they tell it whole and with an outcome. */
-    private Optional<RecordedExecution> toldByAppends(String executionId, List<DomainEventMessage<?>> events) {
+    /**
+     * The execution as this node's appends tell it, when they tell it whole and with an outcome (a plan's is its
+     * one event); else empty, and it must be read.
+     */
+    Optional<RecordedExecution> toldByAppends(String executionId, List<DomainEventMessage<?>> events) {
         try {
             return reader.fromAppended(executionId, events).filter(e -> e.view().status().isTerminal());
         } catch (RuntimeException e) {

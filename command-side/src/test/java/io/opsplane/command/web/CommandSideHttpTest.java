@@ -152,6 +152,26 @@ class CommandSideHttpTest {
         assertThat(targetHits.get()).isEqualTo(hitsBefore);
     }
 
+    /**
+     * A plan's answer is told from the event this node appended; its idempotent repeat finds the plan stored and
+     * reads it. Both must say the same, to the position.
+     */
+    @Test
+    void aPlanAnswersAsTheStoredPlanReadsBack() throws Exception {
+        String key = "plan-" + Instant.now().toEpochMilli();
+        String body = "{\"tool\":\"service.healthcheck\",\"mode\":\"plan\",\"input\":{\"url\":\"" + targetUrl
+                + "/ok\",\"bearerToken\":\"plan-secret\"}}";
+        HttpResponse<String> first = post("/v1/executions", adminKey, body, "Idempotency-Key", key);
+        HttpResponse<String> repeat = post("/v1/executions", adminKey, body, "Idempotency-Key", key);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(repeat.statusCode()).isEqualTo(200);
+        JsonNode told = JSON.readTree(first.body());
+        assertThat(told.path("status").asText()).isEqualTo("planned");
+        assertThat(told.path("position").asLong()).isPositive();
+        assertThat(told.path("input").path("bearerToken").asText()).isEqualTo("[redacted]");
+        assertThat(JSON.readTree(repeat.body())).isEqualTo(told);
+    }
+
     @Test
     void answers202WithALocationWhenTheToolOutlastsTheWait() throws Exception {
         HttpResponse<String> response = post("/v1/executions?wait=0", adminKey,
