@@ -7,6 +7,7 @@ import com.mongodb.event.CommandStartedEvent;
 import com.sun.net.httpserver.HttpServer;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opsplane.command.CommandSideApplication;
 import io.opsplane.command.support.Credentials;
 import io.opsplane.command.support.JsonPost;
@@ -201,6 +202,23 @@ class ExecutionPathHttpTest {
         assertThat((double) requestCommands(perPlan) / rounds)
                 .as("store commands per plan on the request path; all: %s over %d plans", perPlan, rounds)
                 .isLessThanOrEqualTo(PLAN_BUDGET);
+    }
+
+    /**
+     * Axon's message metrics stay, without the monitor that keeps every message's duration for ten minutes (the heap
+     * it held under load, {@link io.opsplane.platform.store.BoundedMessageMetrics}): after an execution, its
+     * processors and the command bus have timers, and no meter keeps a capacity window.
+     */
+    @Test
+    void theMessageMetricsKeepNoCapacityWindow() throws Exception {
+        String key = issueKey("metrics").key();
+        assertThat(status(post("/v1/executions?wait=10", key, healthcheck(fastUrl)))).isEqualTo("succeeded");
+        MeterRegistry meters = app.getBean(MeterRegistry.class);
+        awaitCondition(() -> meters.find("eventProcessor.allTimer").timers().stream().anyMatch(t -> t.count() > 0));
+
+        List<String> names = meters.getMeters().stream().map(meter -> meter.getId().getName()).distinct().toList();
+        assertThat(names).contains("commandBus.allTimer", "eventProcessor.allTimer", "eventProcessor.latency")
+                .doesNotContain("commandBus.capacity", "eventProcessor.capacity", "queryBus.capacity");
     }
 
     /**

@@ -13,6 +13,7 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -112,6 +113,12 @@ public class StoreConfiguration {
                         "eventStore"))
                 .fetchDelay(properties.fetchDelay().toMillis())
                 .build();
+    }
+
+    /** Axon's message metrics without its ten-minute capacity windows (see {@link BoundedMessageMetrics}). */
+    @Bean
+    GlobalMetricRegistry boundedMessageMetrics(MeterRegistry registry) {
+        return new BoundedMessageMetrics(registry);
     }
 
     @Bean
