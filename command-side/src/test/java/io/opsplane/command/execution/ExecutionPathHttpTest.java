@@ -214,7 +214,8 @@ class ExecutionPathHttpTest {
         String key = issueKey("metrics").key();
         assertThat(status(post("/v1/executions?wait=10", key, healthcheck(fastUrl)))).isEqualTo("succeeded");
         MeterRegistry meters = app.getBean(MeterRegistry.class);
-        awaitCondition(() -> meters.find("eventProcessor.allTimer").timers().stream().anyMatch(t -> t.count() > 0));
+        awaitCondition("a processor timed the execution's events",
+                () -> meters.find("eventProcessor.allTimer").timers().stream().anyMatch(t -> t.count() > 0));
 
         List<String> names = meters.getMeters().stream().map(meter -> meter.getId().getName()).distinct().toList();
         assertThat(names).contains("commandBus.allTimer", "eventProcessor.allTimer", "eventProcessor.latency")
@@ -240,7 +241,7 @@ class ExecutionPathHttpTest {
                             + "\"input\":{\"url\":\"" + slowUrl + "\",\"timeoutMs\":30000}}"),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        awaitCondition(() -> SLOW_CALLS.get() >= LANE_CONCURRENCY
+        awaitCondition("the slow calls filled their lane in time", () -> SLOW_CALLS.get() >= LANE_CONCURRENCY
                 && app.getBean(ToolLanes.class).queued("service.healthcheck", hogKey.id()) == slow - LANE_CONCURRENCY);
 
         HttpResponse<String> othersExecution = post("/v1/executions?wait=10", other, healthcheck(fastUrl));
@@ -268,10 +269,11 @@ class ExecutionPathHttpTest {
         return "{\"tool\":\"service.healthcheck\",\"input\":{\"url\":\"" + url + "\"}}";
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void awaitCondition(String what, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("the slow calls filled their lane in time").isLessThan(deadline);
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
             Thread.sleep(20);
         }
     }
