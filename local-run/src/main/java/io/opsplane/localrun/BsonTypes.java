@@ -40,24 +40,29 @@ final class BsonTypes {
 
     /** The size of a stored document encoded as BSON, in bytes. */
     static int sizeOf(Document document) {
-        return encode(document).length;
+        return encoded(document).readableBytes();
     }
 
-    private static byte[] encode(Document document) {
+    /**
+     * The document encoded as BSON, in this thread's scratch buffer: valid until the thread's next encoding, so that a
+     * write copies the bytes once, into the page or the log, and a size copies nothing.
+     */
+    private static ByteBuf encoded(Document document) {
         ByteBuf buffer = SCRATCH.get();
+        if (buffer.capacity() > 1 << 20) {
+            // One huge document should not pin a megabyte per thread for ever: it goes at the thread's next encoding.
+            SCRATCH.remove();
+            buffer = SCRATCH.get();
+        }
         buffer.clear();
         BsonEncoder.encodeDocument(document, buffer);
-        byte[] bytes = new byte[buffer.readableBytes()];
-        buffer.readBytes(bytes);
-        if (buffer.capacity() > 1 << 20) {
-            // One huge document should not pin a megabyte per thread for ever.
-            SCRATCH.remove();
-        }
-        return bytes;
+        return buffer;
     }
 
-    private static void putBytes(WriteBuffer target, byte[] bytes) {
-        target.putVarInt(bytes.length).put(bytes);
+    /** The document's encoding, preceded by its length. */
+    private static void write(WriteBuffer target, Document document) {
+        ByteBuf bytes = encoded(document);
+        target.putVarInt(bytes.readableBytes()).put(bytes.nioBuffer());
     }
 
     private static byte[] readBytes(ByteBuffer source) {
@@ -86,12 +91,12 @@ final class BsonTypes {
          */
         @Override
         public int getMemory(Document document) {
-            return 64 + encode(document).length;
+            return 64 + sizeOf(document);
         }
 
         @Override
         public void write(WriteBuffer target, Document document) {
-            putBytes(target, encode(document));
+            BsonTypes.write(target, document);
         }
 
         @Override
@@ -128,7 +133,7 @@ final class BsonTypes {
         public void write(WriteBuffer target, KeyValue key) {
             List<Object> values = new ArrayList<>(key.size());
             key.forEach(values::add);
-            putBytes(target, encode(new Document(VALUES, values)));
+            BsonTypes.write(target, new Document(VALUES, values));
         }
 
         @Override
