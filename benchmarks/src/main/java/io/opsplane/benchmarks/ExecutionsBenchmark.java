@@ -86,8 +86,8 @@ public final class ExecutionsBenchmark {
 
     /** One phase's answers: total latencies, the tool's own part, and what went wrong. */
     private record Result(List<Long> nanos, List<Long> toolMillis, List<long[]> parts, long unexpected,
-                          String firstUnexpected, double seconds, long commandSideStore, long querySideStore,
-                          Map<String, Long> cpuMillis, Map<String, Long> threadCpuMillis) {
+                          String firstUnexpected, Instant from, double seconds, long commandSideStore,
+                          long querySideStore, Map<String, Long> cpuMillis, Map<String, Long> threadCpuMillis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -225,6 +225,7 @@ public final class ExecutionsBenchmark {
         Map<String, Long> threadsBefore = threadCpuMillis();
         long commandBefore = storeCommands(commandSide);
         long queryBefore = storeCommands(querySide);
+        Instant from = Instant.now();
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService senders = Executors.newFixedThreadPool(clients);
@@ -286,7 +287,7 @@ public final class ExecutionsBenchmark {
         cpuMillis().forEach((process, millis) -> cpu.put(process, millis - cpuBefore.getOrDefault(process, 0L)));
         Map<String, Long> threads = new LinkedHashMap<>();
         threadCpuMillis().forEach((thread, millis) -> threads.put(thread, millis - threadsBefore.getOrDefault(thread, 0L)));
-        return new Result(nanos, toolMillis, parts, unexpected.get(), firstUnexpected[0], elapsed,
+        return new Result(nanos, toolMillis, parts, unexpected.get(), firstUnexpected[0], from, elapsed,
                           storeCommands(commandSide) - commandBefore, storeCommands(querySide) - queryBefore, cpu,
                           threads);
     }
@@ -308,6 +309,9 @@ public final class ExecutionsBenchmark {
                               (double) result.commandSideStore() / ok, (double) result.querySideStore() / ok);
         }
         System.out.println();
+        // The phase's wall-clock window (UTC), to cut a profile of the whole run (PROFILE=1) down to this phase.
+        System.out.printf("%-28s from %s to %s%n", "", result.from(),
+                          result.from().plusNanos((long) (result.seconds() * 1e9)));
         if (!result.parts().isEmpty()) {
             String[] names = {"accepted (sent → requested event)", "to start", "run (started → finished event)",
                 "answer (finished event → answer)"};
