@@ -7,11 +7,11 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.micrometer.EventProcessorLatencyMonitor;
 import org.axonframework.micrometer.GlobalMetricRegistry;
-import org.axonframework.micrometer.MessageCountingMonitor;
-import org.axonframework.micrometer.MessageTimerMonitor;
+import org.axonframework.micrometer.TagsUtil;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.MultiMessageMonitor;
 import org.axonframework.queryhandling.QueryMessage;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
 
 import java.util.function.Function;
 
@@ -23,6 +23,8 @@ import java.util.function.Function;
  * {@code docs/performance.md}, issue 13). What it reported, a handler's busy share, is the processor's timer's total
  * time over an interval, which Prometheus derives from the timer ({@code rate(..._seconds_sum[5m])}).
  * <p>
+ * Its counters and timers are {@link MessageMeters}: Axon's, registered once per tag set rather than per message.
+ * <p>
  * Takes the place of the auto-configured registry (which Axon's Spring Boot support creates only when none exists);
  * the names and tags of every remaining meter are Axon's own, dimensional or not.
  */
@@ -32,22 +34,38 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
         super(registry);
     }
 
+    /** Axon's own registration of a query update emitter is private and adds a capacity window: this one does not. */
+    @Override
+    public MessageMonitor<? extends Message<?>> registerComponent(Class<?> componentType, String componentName) {
+        if (QueryUpdateEmitter.class.isAssignableFrom(componentType)) {
+            return handlerMonitor(componentName);
+        }
+        return super.registerComponent(componentType, componentName);
+    }
+
+    @Override
+    public MessageMonitor<? extends Message<?>> registerComponentWithDefaultTags(Class<?> componentType,
+                                                                                 String componentName) {
+        if (QueryUpdateEmitter.class.isAssignableFrom(componentType)) {
+            return handlerMonitor(componentName, TagsUtil.PAYLOAD_TYPE_TAGGER_FUNCTION);
+        }
+        return super.registerComponentWithDefaultTags(componentType, componentName);
+    }
+
     @Override
     public MessageMonitor<? super EventMessage<?>> registerEventProcessor(String name) {
         return new MultiMessageMonitor<>(
-                MessageTimerMonitor.buildMonitor(name, getRegistry()),
-                EventProcessorLatencyMonitor.builder().meterNamePrefix(name).meterRegistry(getRegistry()).build(),
-                MessageCountingMonitor.buildMonitor(name, getRegistry()));
+                MessageMeters.timedAndCounted(name, getRegistry(), MessageMeters.untagged()),
+                EventProcessorLatencyMonitor.builder().meterNamePrefix(name).meterRegistry(getRegistry()).build());
     }
 
     @Override
     public MessageMonitor<? super EventMessage<?>> registerEventProcessor(
             String name, Function<Message<?>, Iterable<Tag>> tags, Function<Message<?>, Iterable<Tag>> latencyTags) {
         return new MultiMessageMonitor<>(
-                MessageTimerMonitor.buildMonitor(name, getRegistry(), tags),
+                MessageMeters.timedAndCounted(name, getRegistry(), tags),
                 EventProcessorLatencyMonitor.builder().meterNamePrefix(name).meterRegistry(getRegistry())
-                        .tagsBuilder(latencyTags).build(),
-                MessageCountingMonitor.buildMonitor(name, getRegistry(), tags));
+                        .tagsBuilder(latencyTags).build());
     }
 
     @Override
@@ -72,13 +90,24 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
         return handlerMonitor(name, tags);
     }
 
+    @Override
+    public MessageMonitor<? super EventMessage<?>> registerEventBus(String name) {
+        return handlerMonitor(name);
+    }
+
+    /** As Axon's: the event bus's timers carry the tags, its counters none. */
+    @Override
+    public MessageMonitor<? super EventMessage<?>> registerEventBus(String name,
+                                                                   Function<Message<?>, Iterable<Tag>> tags) {
+        return new MultiMessageMonitor<>(MessageMeters.counted(name, getRegistry(), MessageMeters.untagged()),
+                                         MessageMeters.timed(name, getRegistry(), tags));
+    }
+
     private MessageMonitor<Message<?>> handlerMonitor(String name) {
-        return new MultiMessageMonitor<>(MessageTimerMonitor.buildMonitor(name, getRegistry()),
-                MessageCountingMonitor.buildMonitor(name, getRegistry()));
+        return MessageMeters.timedAndCounted(name, getRegistry(), MessageMeters.untagged());
     }
 
     private MessageMonitor<Message<?>> handlerMonitor(String name, Function<Message<?>, Iterable<Tag>> tags) {
-        return new MultiMessageMonitor<>(MessageTimerMonitor.buildMonitor(name, getRegistry(), tags),
-                MessageCountingMonitor.buildMonitor(name, getRegistry(), tags));
+        return MessageMeters.timedAndCounted(name, getRegistry(), tags);
     }
 }
