@@ -25,6 +25,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -75,6 +76,12 @@ public class PlatformWebConfiguration implements WebMvcConfigurer {
 
     PlatformWebConfiguration(JsonMapper jsonMapper) {
         this.jsonMapper = jsonMapper;
+    }
+
+    /** Stages that are complete when a handler returns them are answered at once (see the handler). */
+    @Bean
+    static BeanPostProcessor completedStageReturnValueHandlerInstaller() {
+        return CompletedStageReturnValueHandler.installer();
     }
 
     @Bean
