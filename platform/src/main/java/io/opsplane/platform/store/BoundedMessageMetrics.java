@@ -38,7 +38,7 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
     @Override
     public MessageMonitor<? extends Message<?>> registerComponent(Class<?> componentType, String componentName) {
         if (QueryUpdateEmitter.class.isAssignableFrom(componentType)) {
-            return handlerMonitor(componentName);
+            return handlerMonitor(componentName, MessageMeters.UNTAGGED);
         }
         return super.registerComponent(componentType, componentName);
     }
@@ -54,9 +54,7 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
 
     @Override
     public MessageMonitor<? super EventMessage<?>> registerEventProcessor(String name) {
-        return new MultiMessageMonitor<>(
-                MessageMeters.timedAndCounted(name, getRegistry(), MessageMeters.untagged()),
-                EventProcessorLatencyMonitor.builder().meterNamePrefix(name).meterRegistry(getRegistry()).build());
+        return registerEventProcessor(name, MessageMeters.UNTAGGED, MessageMeters.UNTAGGED);
     }
 
     @Override
@@ -70,7 +68,7 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
 
     @Override
     public MessageMonitor<? super CommandMessage<?>> registerCommandBus(String name) {
-        return handlerMonitor(name);
+        return handlerMonitor(name, MessageMeters.UNTAGGED);
     }
 
     @Override
@@ -81,7 +79,7 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
 
     @Override
     public MessageMonitor<? super QueryMessage<?, ?>> registerQueryBus(String name) {
-        return handlerMonitor(name);
+        return handlerMonitor(name, MessageMeters.UNTAGGED);
     }
 
     @Override
@@ -92,19 +90,15 @@ public class BoundedMessageMetrics extends GlobalMetricRegistry {
 
     @Override
     public MessageMonitor<? super EventMessage<?>> registerEventBus(String name) {
-        return handlerMonitor(name);
+        return registerEventBus(name, MessageMeters.UNTAGGED);
     }
 
     /** As Axon's: the event bus's timers carry the tags, its counters none. */
     @Override
     public MessageMonitor<? super EventMessage<?>> registerEventBus(String name,
                                                                    Function<Message<?>, Iterable<Tag>> tags) {
-        return new MultiMessageMonitor<>(MessageMeters.counted(name, getRegistry(), MessageMeters.untagged()),
+        return new MultiMessageMonitor<>(MessageMeters.counted(name, getRegistry(), MessageMeters.UNTAGGED),
                                          MessageMeters.timed(name, getRegistry(), tags));
-    }
-
-    private MessageMonitor<Message<?>> handlerMonitor(String name) {
-        return MessageMeters.timedAndCounted(name, getRegistry(), MessageMeters.untagged());
     }
 
     private MessageMonitor<Message<?>> handlerMonitor(String name, Function<Message<?>, Iterable<Tag>> tags) {

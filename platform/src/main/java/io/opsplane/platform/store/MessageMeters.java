@@ -28,6 +28,8 @@ final class MessageMeters implements MessageMonitor<Message<?>> {
 
     /** Axon's tags are a payload type and a processor name: a few dozen sets at most. */
     static final int CACHED_TAG_SETS = 512;
+    /** No tags: one set of meters for every message. */
+    static final Function<Message<?>, Iterable<Tag>> UNTAGGED = message -> Tags.empty();
 
     private final String prefix;
     private final MeterRegistry registry;
@@ -59,10 +61,6 @@ final class MessageMeters implements MessageMonitor<Message<?>> {
     /** Axon's five counters alone ({@code prefix.ingestedCounter}, {@code .successCounter}, …). */
     static MessageMeters counted(String prefix, MeterRegistry registry, Function<Message<?>, Iterable<Tag>> tags) {
         return new MessageMeters(prefix, registry, tags, false, true);
-    }
-
-    static Function<Message<?>, Iterable<Tag>> untagged() {
-        return message -> Tags.empty();
     }
 
     @Override
